@@ -1,0 +1,1 @@
+//! Typed client for the Image Management Service (IMS) image-query APIs.
