@@ -1,1 +1,18 @@
-fn main() {}
+//! Generates the typed client from `openapi/ims.yaml` into `$OUT_DIR/ims_generated.rs`.
+
+use std::path::PathBuf;
+
+fn main() {
+    let spec_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi/ims.yaml");
+    println!("cargo::rerun-if-changed={}", spec_path.display());
+    let fail = |message: String| -> ! {
+        println!("cargo::error={message}");
+        std::process::exit(1);
+    };
+    let spec = std::fs::read_to_string(&spec_path)
+        .unwrap_or_else(|e| fail(format!("cannot read {}: {e}", spec_path.display())));
+    let code = ims_codegen::generate(&spec).unwrap_or_else(|e| fail(e.to_string()));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("ims_generated.rs");
+    std::fs::write(&out, code).unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));
+}
