@@ -1,4 +1,5 @@
-//! Generates the typed client from `openapi/ims.yaml` into `$OUT_DIR/ims_generated.rs`.
+//! Generates the typed client from `openapi/ims.yaml` into `$OUT_DIR/ims_generated.rs`, and
+//! its surface summary into `$OUT_DIR/surface.txt` (compared with `tests/surface.txt`).
 
 use std::path::PathBuf;
 
@@ -12,7 +13,11 @@ fn main() {
     let spec = std::fs::read_to_string(&spec_path)
         .unwrap_or_else(|e| fail(format!("cannot read {}: {e}", spec_path.display())));
     let code = ims_codegen::generate(&spec).unwrap_or_else(|e| fail(e.to_string()));
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("ims_generated.rs");
-    std::fs::write(&out, code).unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));
+    let surface = ims_codegen::surface_summary(&code).unwrap_or_else(|e| fail(e.to_string()));
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for (name, content) in [("ims_generated.rs", code), ("surface.txt", surface)] {
+        let out = out_dir.join(name);
+        std::fs::write(&out, content)
+            .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));
+    }
 }

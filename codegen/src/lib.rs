@@ -3,7 +3,11 @@
 //! Used by the client crate's `build.rs` (at build time) and by `xtask` (to write the surface
 //! summary and check that derived files are fresh), so the generator settings live here once.
 
+mod surface;
+
 use std::fmt;
+
+pub use surface::surface_summary;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 
@@ -35,6 +39,9 @@ pub enum CodegenError {
     Generate(String),
     /// progenitor produced tokens that are not a Rust file (a generator bug).
     Print(String),
+    /// The generated code is not in the shape [`surface_summary`] reads (a generator upgrade
+    /// changed it); the message says what was missing.
+    Surface(String),
 }
 
 impl fmt::Display for CodegenError {
@@ -43,6 +50,7 @@ impl fmt::Display for CodegenError {
             CodegenError::Parse(m) => write!(f, "openapi/ims.yaml is not a valid OpenAPI 3.0 document: {m}"),
             CodegenError::Generate(m) => write!(f, "progenitor cannot generate a client from openapi/ims.yaml: {m}"),
             CodegenError::Print(m) => write!(f, "progenitor produced invalid Rust: {m}"),
+            CodegenError::Surface(m) => write!(f, "cannot summarise the generated client: {m}"),
         }
     }
 }
