@@ -312,6 +312,9 @@ def cmd_env():
         "IMS_TEST_GLANCE_NOAUTH_URL": GLANCE_NOAUTH,
         "IMS_TEST_SEED_JSON": os.path.join(OSD, "seed.json"),
         "IMS_TEST_CLOUDS_YAML": os.path.join(OSD, "clouds.yaml"),
+        # For openstacksdk-style tools: OS_CLOUD=ims-test uses these two files.
+        "OS_CLIENT_CONFIG_FILE": os.path.join(OSD, "clouds.yaml"),
+        "OS_CLIENT_SECURE_FILE": os.path.join(OSD, "secure.yaml"),
         "IMS_TEST_ADMIN_USERNAME": "admin",
         "IMS_TEST_ADMIN_PASSWORD": ADMIN_PW,
         "IMS_TEST_ADMIN_PROJECT_NAME": "admin",
