@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the project, installing what it needs into git-ignored folders of the
+# repo (reused when present). This is the README's test command and what CI runs.
+#
+#   bash scripts/test.sh            everything
+#   SKIP_OPENSTACK=1 bash scripts/test.sh   without the Keystone/Glance tests (faster)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "spec conformance: cargo xtask validate"
+cargo xtask validate
+
+step "derived files are fresh: cargo xtask codegen --check"
+cargo xtask codegen --check
+
+step "independent spec validators and other-language generators"
+for script in scripts/spec-tools.sh; do
+  if [ -f "$script" ]; then bash "$script"; fi
+done
+
+if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/openstack/up.sh ]; then
+  step "real Keystone and Glance on 127.0.0.1"
+  bash scripts/openstack/up.sh
+  trap 'bash "$root/scripts/openstack/down.sh" || true' EXIT
+  set -a
+  # shellcheck disable=SC1091
+  . .openstack/env
+  set +a
+fi
+
+step "cargo test (unit, snapshot, HTTP and OpenStack tests)"
+cargo test --workspace --all-targets
+cargo test --workspace --doc
