@@ -1,0 +1,138 @@
+//! The vendored API reference pages (`openapi/docs/`), parsed into [`model::DocPage`]s.
+//!
+//! Markdown pages (`.md`, with embedded HTML tables) and reStructuredText pages (`.rst`, with
+//! grid tables) are both reduced to the same block stream and then interpreted the same way:
+//! endpoints from the URI section, parameter tables (those with a "Mandatory" column),
+//! response-field tables, example requests and responses, and the "Returned Values" table.
+
+mod blocks;
+mod interpret;
+mod markdown;
+pub mod model;
+mod rst;
+
+use std::fmt;
+use std::path::Path;
+
+use model::DocPage;
+
+/// A page that could not be read or understood: which file, which line, what was wrong.
+#[derive(Debug)]
+pub struct ParseError {
+    /// File name of the page, as given to [`parse_page`].
+    pub file: String,
+    /// 1-based line of the problem; 0 when it concerns the whole file.
+    pub line: usize,
+    /// What was wrong.
+    pub kind: ErrorKind,
+}
+
+impl ParseError {
+    fn new(file: &str, line: usize, kind: ErrorKind) -> Self {
+        Self {
+            file: file.to_string(),
+            line,
+            kind,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.kind)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.kind)
+        }
+    }
+}
+
+impl std::error::Error for ParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.kind)
+    }
+}
+
+/// The kinds of [`ParseError`].
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
+    /// The file or folder could not be read (or is not UTF-8).
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// The file name has neither a `.md` nor a `.rst` extension.
+    #[error("unsupported page format (expected a .md or .rst file)")]
+    UnsupportedFormat,
+    /// The page has no heading to take the title from.
+    #[error("the page has no title heading")]
+    NoTitle,
+    /// A grid table that is not well-formed (or uses spanning cells).
+    #[error("malformed grid table: {0}")]
+    Table(String),
+    /// A URI line whose `{?...}` query template is not closed.
+    #[error("malformed endpoint line `{0}`")]
+    Endpoint(String),
+    /// A line of an example request that is not `METHOD URL`.
+    #[error("example request `{0}` is not `METHOD https://{{Endpoint}}/path?query`")]
+    ExampleRequest(String),
+    /// A "Returned Values" row that does not start with an HTTP status code.
+    #[error("`{0}` does not start with an HTTP status code")]
+    Status(String),
+    /// A "Mandatory" cell that is neither Yes nor No.
+    #[error("Mandatory cell `{0}` is neither Yes nor No")]
+    Mandatory(String),
+    /// A parameter or field row whose name cell is empty.
+    #[error("table row has an empty name cell")]
+    EmptyName,
+    /// An example response body that is not valid JSON.
+    #[error("example response body is not valid JSON: {0}")]
+    Json(#[source] serde_json::Error),
+}
+
+/// Parses one page; the format is chosen by the extension of `file_name` (`.md` or `.rst`).
+pub fn parse_page(file_name: &str, text: &str) -> Result<DocPage, ParseError> {
+    let ext = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let blocks = match ext.as_deref() {
+        Some("md") => markdown::parse(text),
+        Some("rst") => rst::parse(file_name, text)?,
+        _ => return Err(ParseError::new(file_name, 0, ErrorKind::UnsupportedFormat)),
+    };
+    interpret::interpret(file_name, &blocks)
+}
+
+/// Parses every `*.md` and `*.rst` page in `dir` except `SOURCE.md`, sorted by file name.
+pub fn load_all(dir: &Path) -> Result<Vec<DocPage>, ParseError> {
+    let dir_name = dir.display().to_string();
+    let io = |name: &str, e: std::io::Error| ParseError::new(name, 0, ErrorKind::Io(e));
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(&dir_name, e))? {
+        let entry = entry.map_err(|e| io(&dir_name, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_page = matches!(
+            Path::new(&name).extension().and_then(|e| e.to_str()),
+            Some("md" | "rst")
+        );
+        if is_page && name != "SOURCE.md" && entry.path().is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(name)).map_err(|e| io(name, e))?;
+            parse_page(name, &text)
+        })
+        .collect()
+}
+
+/// The parsed pages as pretty-printed JSON, for looking at what the parser saw.
+pub fn dump_json(pages: &[DocPage]) -> String {
+    serde_json::to_string_pretty(pages)
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;
