@@ -5,6 +5,7 @@
 //! modules) authentication, paging, retries and typed errors.
 
 mod generated;
+mod hooks;
 pub mod values;
 pub mod signing;
 

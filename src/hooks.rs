@@ -1,0 +1,262 @@
+//! The hooks the generated client runs around every request.
+//!
+//! progenitor decodes the body of an error response (4xx/5xx) as [`types::ErrorResponse`] and
+//! returns it with the status and headers in [`Error::ErrorResponse`]. A body that does not
+//! decode, such as the HTML page of a gateway, plain text, an empty body or a JSON array, would
+//! become [`Error::InvalidResponsePayload`], which keeps neither the status nor the headers.
+//!
+//! [`Client`]'s `exec` hook prevents that for every operation at once: for an error status
+//! whose body does not decode as [`types::ErrorResponse`], it replaces the body with the JSON
+//! object `{"message": <one-line summary>, "raw_body": <original text>}` and sets
+//! `Content-Type: application/json`. The caller then gets [`Error::ErrorResponse`] with the
+//! status, every other header, a readable `message` and the original body in `raw_body`.
+//! Successful responses and error bodies that already decode pass through unchanged.
+//!
+//! The generated code implements `ClientHooks` for `&Client` with the default behaviour; this
+//! implementation for `Client` takes precedence (progenitor's auto-ref specialisation). There
+//! can be only one, so further hooks (`pre`, `post`) belong in this module too.
+//!
+//! [`types::ErrorResponse`]: crate::types::ErrorResponse
+//! [`Error::ErrorResponse`]: crate::Error::ErrorResponse
+//! [`Error::InvalidResponsePayload`]: crate::Error::InvalidResponsePayload
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{self, HeaderValue};
+use reqwest::{ResponseBuilderExt, StatusCode};
+
+use crate::Client;
+
+/// Longest `message` (in characters, before the trailing `…`) the hook writes.
+pub const MESSAGE_MAX_CHARS: usize = 200;
+
+impl ClientHooks for Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        keep_error_body(response).await
+    }
+}
+
+/// Rewrites the body of an error response that would not decode (see the module docs).
+async fn keep_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(response);
+    }
+    let url = response.url().clone();
+    let version = response.version();
+    let mut headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let body = match error_body_as_json(status, content_type, &body) {
+        None => body,
+        Some(json) => {
+            headers.remove(header::TRANSFER_ENCODING);
+            headers.remove(header::CONTENT_ENCODING);
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(json.len()));
+            bytes::Bytes::from(json)
+        }
+    };
+    let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
+    if let Some(slot) = rebuilt.headers_mut() {
+        *slot = headers;
+    }
+    let rebuilt = rebuilt
+        .body(body)
+        .expect("status, version and headers come from a valid response");
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The JSON object to decode in place of an error body that does not decode as
+/// [`crate::types::ErrorResponse`]; `None` when the body decodes as it is.
+pub(crate) fn error_body_as_json(
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Option<Vec<u8>> {
+    if serde_json::from_slice::<crate::types::ErrorResponse>(body).is_ok() {
+        return None;
+    }
+    let raw = String::from_utf8_lossy(body);
+    let message = summarize(status, content_type, &raw);
+    let object = serde_json::json!({ "message": message, "raw_body": raw });
+    Some(serde_json::to_vec(&object).expect("a JSON object of strings serializes"))
+}
+
+/// One line saying what an error body holds: the text of an HTML page (tags, scripts and
+/// styles removed, entities decoded), or the text itself, with whitespace collapsed and cut
+/// to [`MESSAGE_MAX_CHARS`]; for an empty body, the status line.
+pub(crate) fn summarize(status: StatusCode, content_type: Option<&str>, body: &str) -> String {
+    let is_html = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("html"))
+        || body.trim_start().starts_with('<');
+    let mut text = if is_html { collapse(&html_text(body)) } else { collapse(body) };
+    if text.is_empty() && is_html {
+        text = collapse(&html_title(body));
+    }
+    if text.is_empty() {
+        return format!("{status} with an empty body");
+    }
+    match text.char_indices().nth(MESSAGE_MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+        None => text,
+    }
+}
+
+/// Whitespace runs (including newlines) become one space; the ends are trimmed.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The visible text of an HTML document: markup, comments and the contents of `head`,
+/// `script` and `style` elements removed, each tag replaced by a space.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        let tag = &rest[start..];
+        if let Some(comment) = tag.strip_prefix("<!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let Some(end) = tag.find('>') else {
+            rest = "";
+            break;
+        };
+        let inner = &tag[1..end];
+        rest = &tag[end + 1..];
+        let name: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if matches!(name.as_str(), "head" | "script" | "style") {
+            let closing = format!("</{name}");
+            rest = match find_ascii_ci(rest, &closing) {
+                Some(at) => rest[at..].find('>').map_or("", |end| &rest[at + end + 1..]),
+                None => "",
+            };
+        }
+    }
+    out.push_str(rest);
+    decode_entities(&out)
+}
+
+/// The text of the `<title>` element, if any.
+fn html_title(html: &str) -> String {
+    let Some(open) = find_ascii_ci(html, "<title") else { return String::new() };
+    let after = &html[open..];
+    let Some(start) = after.find('>') else { return String::new() };
+    let text = &after[start + 1..];
+    let end = find_ascii_ci(text, "</title").unwrap_or(text.len());
+    decode_entities(&text[..end])
+}
+
+/// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.to_ascii_lowercase().find(&needle.to_ascii_lowercase())
+}
+
+/// Decodes the common named entities and numeric character references.
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let entity = &rest[amp..];
+        let decoded = entity.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &entity[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" | "#39" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .map(|hex| u32::from_str_radix(hex, 16))
+                    .or_else(|| name.strip_prefix('#').map(str::parse))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &entity[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &entity[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_pages_become_their_visible_text() {
+        let page = "<!DOCTYPE html>\n<html><head><title>401 Authorization Required</title>\
+                    <style>body { color: red }</style></head>\n<body>\n<center><h1>401 \
+                    Authorization Required</h1></center>\n<!-- a comment -->\
+                    <script>var x = '<b>';</script><hr><center>nginx &amp; friends</center>\n\
+                    </body></html>";
+        assert_eq!(
+            summarize(StatusCode::UNAUTHORIZED, Some("text/html"), page),
+            "401 Authorization Required nginx & friends"
+        );
+    }
+
+    #[test]
+    fn an_html_page_with_only_a_title_gives_the_title() {
+        let page = "<html><head><title>Bad &quot;Gateway&quot;</title></head><body></body></html>";
+        assert_eq!(summarize(StatusCode::BAD_GATEWAY, None, page), "Bad \"Gateway\"");
+    }
+
+    #[test]
+    fn plain_text_is_collapsed_and_cut() {
+        assert_eq!(
+            summarize(StatusCode::NOT_FOUND, Some("text/plain"), "404 Not Found\n\n  No image\n"),
+            "404 Not Found No image"
+        );
+        let long = "é".repeat(500);
+        let message = summarize(StatusCode::BAD_REQUEST, None, &long);
+        assert_eq!(message.chars().count(), MESSAGE_MAX_CHARS + 1);
+        assert!(message.ends_with('…'));
+    }
+
+    #[test]
+    fn an_empty_body_gives_the_status() {
+        assert_eq!(
+            summarize(StatusCode::INTERNAL_SERVER_ERROR, None, " \n"),
+            "500 Internal Server Error with an empty body"
+        );
+    }
+
+    #[test]
+    fn entities_decode() {
+        assert_eq!(decode_entities("a &lt;b&gt; &#252;&#xE9; &unknown; & c"), "a <b> üé &unknown; & c");
+    }
+
+    #[test]
+    fn only_bodies_that_do_not_decode_are_replaced() {
+        let ims = br#"{"error": {"code": "IMG.0024", "message": "bad"}}"#;
+        assert_eq!(error_body_as_json(StatusCode::BAD_REQUEST, None, ims), None);
+        let replaced = error_body_as_json(StatusCode::BAD_REQUEST, None, b"[1, 2]").unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&replaced).unwrap();
+        assert_eq!(value, serde_json::json!({"message": "[1, 2]", "raw_body": "[1, 2]"}));
+    }
+}
