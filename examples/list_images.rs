@@ -17,7 +17,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let endpoint = std::env::var("IMS_ENDPOINT")
         .map_err(|_| "set IMS_ENDPOINT, such as https://ims.eu-de.otc.t-systems.com")?;
-    let token = std::env::var("OS_AUTH_TOKEN").map_err(|_| "set OS_AUTH_TOKEN to a Keystone token")?;
+    let token =
+        std::env::var("OS_AUTH_TOKEN").map_err(|_| "set OS_AUTH_TOKEN to a Keystone token")?;
 
     let mut token = HeaderValue::from_str(&token)?;
     token.set_sensitive(true);
@@ -30,7 +31,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let client = ims::Client::new_with_client(endpoint.trim_end_matches('/'), http);
 
-    match client.list_images().limit(10).visibility(Visibility::Public).send().await {
+    match client
+        .list_images()
+        .limit(10)
+        .visibility(Visibility::Public)
+        .send()
+        .await
+    {
         Ok(page) => {
             for image in &page.images {
                 println!(

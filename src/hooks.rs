@@ -50,18 +50,26 @@ async fn keep_error_body(response: reqwest::Response) -> reqwest::Result<reqwest
     let version = response.version();
     let mut headers = response.headers().clone();
     let body = response.bytes().await?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let body = match error_body_as_json(status, content_type, &body) {
         None => body,
         Some(json) => {
             headers.remove(header::TRANSFER_ENCODING);
             headers.remove(header::CONTENT_ENCODING);
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(json.len()));
             bytes::Bytes::from(json)
         }
     };
-    let mut rebuilt = http::Response::builder().status(status).version(version).url(url);
+    let mut rebuilt = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url);
     if let Some(slot) = rebuilt.headers_mut() {
         *slot = headers;
     }
@@ -93,7 +101,11 @@ pub(crate) fn error_body_as_json(
 pub(crate) fn summarize(status: StatusCode, content_type: Option<&str>, body: &str) -> String {
     let is_html = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("html"))
         || body.trim_start().starts_with('<');
-    let mut text = if is_html { collapse(&html_text(body)) } else { collapse(body) };
+    let mut text = if is_html {
+        collapse(&html_text(body))
+    } else {
+        collapse(body)
+    };
     if text.is_empty() && is_html {
         text = collapse(&html_title(body));
     }
@@ -149,9 +161,13 @@ fn html_text(html: &str) -> String {
 
 /// The text of the `<title>` element, if any.
 fn html_title(html: &str) -> String {
-    let Some(open) = find_ascii_ci(html, "<title") else { return String::new() };
+    let Some(open) = find_ascii_ci(html, "<title") else {
+        return String::new();
+    };
     let after = &html[open..];
-    let Some(start) = after.find('>') else { return String::new() };
+    let Some(start) = after.find('>') else {
+        return String::new();
+    };
     let text = &after[start + 1..];
     let end = find_ascii_ci(text, "</title").unwrap_or(text.len());
     decode_entities(&text[..end])
@@ -159,7 +175,9 @@ fn html_title(html: &str) -> String {
 
 /// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(&needle.to_ascii_lowercase())
+    haystack
+        .to_ascii_lowercase()
+        .find(&needle.to_ascii_lowercase())
 }
 
 /// Decodes the common named entities and numeric character references.
@@ -223,13 +241,20 @@ mod tests {
     #[test]
     fn an_html_page_with_only_a_title_gives_the_title() {
         let page = "<html><head><title>Bad &quot;Gateway&quot;</title></head><body></body></html>";
-        assert_eq!(summarize(StatusCode::BAD_GATEWAY, None, page), "Bad \"Gateway\"");
+        assert_eq!(
+            summarize(StatusCode::BAD_GATEWAY, None, page),
+            "Bad \"Gateway\""
+        );
     }
 
     #[test]
     fn plain_text_is_collapsed_and_cut() {
         assert_eq!(
-            summarize(StatusCode::NOT_FOUND, Some("text/plain"), "404 Not Found\n\n  No image\n"),
+            summarize(
+                StatusCode::NOT_FOUND,
+                Some("text/plain"),
+                "404 Not Found\n\n  No image\n"
+            ),
             "404 Not Found No image"
         );
         let long = "é".repeat(500);
@@ -248,7 +273,10 @@ mod tests {
 
     #[test]
     fn entities_decode() {
-        assert_eq!(decode_entities("a &lt;b&gt; &#252;&#xE9; &unknown; & c"), "a <b> üé &unknown; & c");
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &#252;&#xE9; &unknown; & c"),
+            "a <b> üé &unknown; & c"
+        );
     }
 
     #[test]
@@ -257,6 +285,9 @@ mod tests {
         assert_eq!(error_body_as_json(StatusCode::BAD_REQUEST, None, ims), None);
         let replaced = error_body_as_json(StatusCode::BAD_REQUEST, None, b"[1, 2]").unwrap();
         let value: serde_json::Value = serde_json::from_slice(&replaced).unwrap();
-        assert_eq!(value, serde_json::json!({"message": "[1, 2]", "raw_body": "[1, 2]"}));
+        assert_eq!(
+            value,
+            serde_json::json!({"message": "[1, 2]", "raw_body": "[1, 2]"})
+        );
     }
 }

@@ -28,17 +28,19 @@ async fn show_image_error(response: CannedResponse) -> ResponseValue<ErrorRespon
 #[tokio::test]
 async fn ims_error_body_keeps_status_code_and_request_id() {
     let body = json!({"error": {"code": "IMG.0024", "message": "The image does not exist."}});
-    let error = show_image_error(
-        CannedResponse::json(404, &body).header("X-Request-Id", "5c2a3fb2-req"),
-    )
-    .await;
+    let error =
+        show_image_error(CannedResponse::json(404, &body).header("X-Request-Id", "5c2a3fb2-req"))
+            .await;
     assert_eq!(error.status(), 404);
     assert_eq!(error.headers()["x-request-id"], "5c2a3fb2-req");
     assert_eq!(error.headers()["content-type"], "application/json");
     let ims = error.error.as_ref().expect("the IMS error object");
     assert_eq!(ims.code.as_deref(), Some("IMG.0024"));
     assert_eq!(ims.message.as_deref(), Some("The image does not exist."));
-    assert_eq!(error.raw_body, None, "a body that decodes is passed through untouched");
+    assert_eq!(
+        error.raw_body, None,
+        "a body that decodes is passed through untouched"
+    );
     assert_eq!(serde_json::to_value(error.into_inner()).unwrap(), body);
 }
 
@@ -68,8 +70,14 @@ async fn html_page_gives_status_and_one_line_message() {
     .await;
     assert_eq!(error.status(), 401);
     assert_eq!(error.headers()["x-request-id"], "gw-1");
-    assert_eq!(error.headers()["www-authenticate"], "Keystone uri=\"https://iam.example\"");
-    assert_eq!(error.message.as_deref(), Some("401 Authorization Required nginx"));
+    assert_eq!(
+        error.headers()["www-authenticate"],
+        "Keystone uri=\"https://iam.example\""
+    );
+    assert_eq!(
+        error.message.as_deref(),
+        Some("401 Authorization Required nginx")
+    );
     assert_eq!(error.raw_body.as_deref(), Some(page));
 }
 
@@ -78,13 +86,21 @@ async fn empty_body_keeps_status() {
     let error = show_image_error(CannedResponse::new(500).header("X-Request-Id", "r-500")).await;
     assert_eq!(error.status(), 500);
     assert_eq!(error.headers()["x-request-id"], "r-500");
-    assert_eq!(error.message.as_deref(), Some("500 Internal Server Error with an empty body"));
+    assert_eq!(
+        error.message.as_deref(),
+        Some("500 Internal Server Error with an empty body")
+    );
     assert_eq!(error.raw_body.as_deref(), Some(""));
 }
 
 #[tokio::test]
 async fn json_array_body_keeps_status() {
-    let error = show_image_error(CannedResponse::text(400, "application/json", r#"["bad", "request"]"#)).await;
+    let error = show_image_error(CannedResponse::text(
+        400,
+        "application/json",
+        r#"["bad", "request"]"#,
+    ))
+    .await;
     assert_eq!(error.status(), 400);
     assert_eq!(error.raw_body.as_deref(), Some(r#"["bad", "request"]"#));
     assert_eq!(error.message.as_deref(), Some(r#"["bad", "request"]"#));
@@ -93,9 +109,13 @@ async fn json_array_body_keeps_status() {
 #[tokio::test]
 async fn plain_text_body_keeps_status() {
     let text = "404 Not Found\n\nThe resource could not be found.\n\n   ";
-    let error = show_image_error(CannedResponse::text(404, "text/plain; charset=UTF-8", text)).await;
+    let error =
+        show_image_error(CannedResponse::text(404, "text/plain; charset=UTF-8", text)).await;
     assert_eq!(error.status(), 404);
-    assert_eq!(error.message.as_deref(), Some("404 Not Found The resource could not be found."));
+    assert_eq!(
+        error.message.as_deref(),
+        Some("404 Not Found The resource could not be found.")
+    );
     assert_eq!(error.raw_body.as_deref(), Some(text));
 }
 
@@ -103,7 +123,8 @@ async fn plain_text_body_keeps_status() {
 /// hold: the object does not decode, so it is kept whole in `raw_body`.
 #[tokio::test]
 async fn object_body_that_does_not_decode_keeps_status() {
-    let body = json!({"error": {"code": 401, "title": "Unauthorized", "message": "Expired token."}});
+    let body =
+        json!({"error": {"code": 401, "title": "Unauthorized", "message": "Expired token."}});
     let error = show_image_error(CannedResponse::json(401, &body)).await;
     assert_eq!(error.status(), 401);
     let raw: serde_json::Value = serde_json::from_str(error.raw_body.as_deref().unwrap()).unwrap();
@@ -113,7 +134,11 @@ async fn object_body_that_does_not_decode_keeps_status() {
 /// A status the spec does not list is `Error::UnexpectedResponse`; its body is readable too.
 #[tokio::test]
 async fn unlisted_status_keeps_the_response() {
-    let server = Server::start(vec![CannedResponse::text(502, "text/html", "<h1>Bad Gateway</h1>")]);
+    let server = Server::start(vec![CannedResponse::text(
+        502,
+        "text/html",
+        "<h1>Bad Gateway</h1>",
+    )]);
     let client = ims::Client::new(&server.base_url());
     match client.list_images().send().await {
         Err(Error::UnexpectedResponse(response)) => {
@@ -130,8 +155,15 @@ async fn unlisted_status_keeps_the_response() {
 /// touches error statuses.
 #[tokio::test]
 async fn success_bodies_are_not_rewritten() {
-    let server = Server::start(vec![CannedResponse::text(200, "text/html", "<h1>maintenance</h1>")]);
+    let server = Server::start(vec![CannedResponse::text(
+        200,
+        "text/html",
+        "<h1>maintenance</h1>",
+    )]);
     let client = ims::Client::new(&server.base_url());
     let err = client.list_images().send().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidResponsePayload(ref body, _) if body.as_ref() == b"<h1>maintenance</h1>"), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidResponsePayload(ref body, _) if body.as_ref() == b"<h1>maintenance</h1>"),
+        "{err:?}"
+    );
 }

@@ -49,13 +49,23 @@ fn assert_request(seen: &RecordedRequest, documented: &str) {
     }
     let mut got = seen.query_pairs();
     got.sort();
-    assert_eq!(got, sorted_pairs(query), "query of {documented}; sent {:?}", seen.target);
+    assert_eq!(
+        got,
+        sorted_pairs(query),
+        "query of {documented}; sent {:?}",
+        seen.target
+    );
 }
 
 #[tokio::test]
 async fn show_image() {
     let (server, client) = server();
-    client.show_image().image_id("33ad552d-1149-471c-8190-ff6776174a00").send().await.unwrap();
+    client
+        .show_image()
+        .image_id("33ad552d-1149-471c-8190-ff6776174a00")
+        .send()
+        .await
+        .unwrap();
     let seen = server.single_request();
     assert_request(&seen, "/v2/images/33ad552d-1149-471c-8190-ff6776174a00");
     assert_eq!(seen.header("accept"), Some("application/json"));
@@ -79,7 +89,10 @@ async fn list_cloud_images_sorted_page() {
         .send()
         .await
         .unwrap();
-    assert_request(&server.single_request(), "/v2/cloudimages?__imagetype=gold&sort_key=name&limit=1");
+    assert_request(
+        &server.single_request(),
+        "/v2/cloudimages?__imagetype=gold&sort_key=name&limit=1",
+    );
 }
 
 /// The common filters of `GET /v2/images` and `GET /v2/cloudimages`, in the order
@@ -105,7 +118,11 @@ macro_rules! common_filters {
             .await
             .unwrap();
         client.$operation().owner(OWNER).send().await.unwrap();
-        for status in [MemberStatus::Accepted, MemberStatus::Rejected, MemberStatus::Pending] {
+        for status in [
+            MemberStatus::Accepted,
+            MemberStatus::Rejected,
+            MemberStatus::Pending,
+        ] {
             client
                 .$operation()
                 .member_status(status)
@@ -143,18 +160,42 @@ async fn common_filters_of_list_cloud_images() {
 #[tokio::test]
 async fn compute_listings() {
     let (server, client) = server();
-    client.list_compute_images().project_id(PROJECT).send().await.unwrap();
-    client.list_compute_images_v2_1().project_id(PROJECT).send().await.unwrap();
+    client
+        .list_compute_images()
+        .project_id(PROJECT)
+        .send()
+        .await
+        .unwrap();
+    client
+        .list_compute_images_v2_1()
+        .project_id(PROJECT)
+        .send()
+        .await
+        .unwrap();
     let seen = server.requests();
-    assert_request(&seen[0], "/v2/9c53a566cb3443ab910cf0daebca90c4/images/detail");
-    assert_request(&seen[1], "/v2.1/9c53a566cb3443ab910cf0daebca90c4/images/detail");
+    assert_request(
+        &seen[0],
+        "/v2/9c53a566cb3443ab910cf0daebca90c4/images/detail",
+    );
+    assert_request(
+        &seen[1],
+        "/v2.1/9c53a566cb3443ab910cf0daebca90c4/images/detail",
+    );
 }
 
 #[tokio::test]
 async fn v1_1_listing_by_disk_format() {
     let (server, client) = server();
-    client.list_images_v1_1().disk_format(DiskFormat::Qcow2).send().await.unwrap();
-    assert_request(&server.single_request(), "/v1.1/images/detail?disk_format=qcow2");
+    client
+        .list_images_v1_1()
+        .disk_format(DiskFormat::Qcow2)
+        .send()
+        .await
+        .unwrap();
+    assert_request(
+        &server.single_request(),
+        "/v1.1/images/detail?disk_format=qcow2",
+    );
 }
 
 #[tokio::test]
@@ -208,20 +249,45 @@ async fn values_are_percent_encoded() {
         ),
     );
     let pairs = query.query_pairs();
-    let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let value = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(value("tag"), Some("a=b"));
     assert_eq!(value("name"), Some(name));
     assert_eq!(value("created_at"), Some(created_at));
     let raw = query.query().unwrap();
-    assert!(raw.is_ascii() && !raw.contains(' '), "unescaped characters in {raw:?}");
-    assert_eq!(raw.matches('&').count(), 2, "an `&` of a value was not escaped: {raw:?}");
+    assert!(
+        raw.is_ascii() && !raw.contains(' '),
+        "unescaped characters in {raw:?}"
+    );
+    assert_eq!(
+        raw.matches('&').count(),
+        2,
+        "an `&` of a value was not escaped: {raw:?}"
+    );
 
     // A path parameter: `/` and `?` must not split the path or start a query.
     let show = &seen[1];
-    assert_eq!(show.query(), None, "the `?` of the ID started a query: {:?}", show.target);
-    let segment = show.path().strip_prefix("/v2/images/").expect("the ID is one segment");
-    assert!(!segment.contains('/') && !segment.contains(' '), "{segment:?}");
-    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8().unwrap();
+    assert_eq!(
+        show.query(),
+        None,
+        "the `?` of the ID started a query: {:?}",
+        show.target
+    );
+    let segment = show
+        .path()
+        .strip_prefix("/v2/images/")
+        .expect("the ID is one segment");
+    assert!(
+        !segment.contains('/') && !segment.contains(' '),
+        "{segment:?}"
+    );
+    let decoded = percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .unwrap();
     assert_eq!(decoded, image_id);
 }
 
@@ -229,7 +295,12 @@ async fn values_are_percent_encoded() {
 #[tokio::test]
 async fn malformed_time_filter_is_refused_locally() {
     let (server, client) = server();
-    let err = client.list_images().created_at("after:yesterday").send().await.unwrap_err();
+    let err = client
+        .list_images()
+        .created_at("after:yesterday")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ims::Error::InvalidRequest(_)), "{err:?}");
     assert!(server.requests().is_empty());
 }

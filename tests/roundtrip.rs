@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use ims::values::{ContainerFormat, DiskFormat, FirmwareType, Flag, ImageStatus, Visibility};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use support::{CannedResponse, Server};
 
 /// The spec this build was generated from.
@@ -49,7 +49,10 @@ fn example_response(path: &str) -> Value {
         response = &spec["components"]["responses"][name];
     }
     let example = &response["content"]["application/json"]["examples"]["reference"]["value"];
-    assert!(example.is_object(), "no reference example for GET {path}: {response:#}");
+    assert!(
+        example.is_object(),
+        "no reference example for GET {path}: {response:#}"
+    );
     example.clone()
 }
 
@@ -64,11 +67,19 @@ fn serve(body: &Value) -> Server {
 #[derive(Debug)]
 enum Difference {
     /// In the original, not in the re-encoded JSON.
-    Dropped { pattern: String, path: String, value: Value },
+    Dropped {
+        pattern: String,
+        path: String,
+        value: Value,
+    },
     /// In the re-encoded JSON, not in the original.
     Added { path: String, value: Value },
     /// In both, with different values.
-    Changed { path: String, original: Value, encoded: Value },
+    Changed {
+        path: String,
+        original: Value,
+        encoded: Value,
+    },
 }
 
 impl fmt::Display for Difference {
@@ -76,7 +87,11 @@ impl fmt::Display for Difference {
         match self {
             Difference::Dropped { path, value, .. } => write!(f, "dropped {path} (was {value})"),
             Difference::Added { path, value } => write!(f, "added {path} = {value}"),
-            Difference::Changed { path, original, encoded } => {
+            Difference::Changed {
+                path,
+                original,
+                encoded,
+            } => {
                 write!(f, "changed {path}: {original} became {encoded}")
             }
         }
@@ -85,9 +100,19 @@ impl fmt::Display for Difference {
 
 /// Every difference between `original` and `encoded`. `pattern` is the path with array
 /// indexes left out (`images[].tags`), `path` the exact one (`images[1].tags`).
-fn differences(pattern: &str, path: &str, original: &Value, encoded: &Value, out: &mut Vec<Difference>) {
+fn differences(
+    pattern: &str,
+    path: &str,
+    original: &Value,
+    encoded: &Value,
+    out: &mut Vec<Difference>,
+) {
     let child = |base: &str, key: &str| {
-        if base.is_empty() { key.to_string() } else { format!("{base}.{key}") }
+        if base.is_empty() {
+            key.to_string()
+        } else {
+            format!("{base}.{key}")
+        }
     };
     match (original, encoded) {
         (Value::Object(a), Value::Object(b)) => {
@@ -96,10 +121,15 @@ fn differences(pattern: &str, path: &str, original: &Value, encoded: &Value, out
                 let (p, q) = (child(pattern, key), child(path, key));
                 match (a.get(key), b.get(key)) {
                     (Some(x), Some(y)) => differences(&p, &q, x, y, out),
-                    (Some(x), None) => {
-                        out.push(Difference::Dropped { pattern: p, path: q, value: x.clone() })
-                    }
-                    (None, Some(y)) => out.push(Difference::Added { path: q, value: y.clone() }),
+                    (Some(x), None) => out.push(Difference::Dropped {
+                        pattern: p,
+                        path: q,
+                        value: x.clone(),
+                    }),
+                    (None, Some(y)) => out.push(Difference::Added {
+                        path: q,
+                        value: y.clone(),
+                    }),
                     (None, None) => unreachable!(),
                 }
             }
@@ -129,7 +159,10 @@ fn assert_round_trip(original: &Value, encoded: &Value, expected: &[(&str, Lost)
     for difference in &found {
         match difference {
             Difference::Dropped { pattern, value, .. } => {
-                let allowed = expected.iter().find(|(p, _)| p == pattern).map(|(_, lost)| *lost);
+                let allowed = expected
+                    .iter()
+                    .find(|(p, _)| p == pattern)
+                    .map(|(_, lost)| *lost);
                 let fits = match allowed {
                     Some(Lost::Null) => value.is_null(),
                     Some(Lost::Empty) => {
@@ -167,7 +200,10 @@ fn assert_round_trip(original: &Value, encoded: &Value, expected: &[(&str, Lost)
 const IMAGE_LOSSES: &[(&str, Lost)] = &[("virtual_size", Lost::Null), ("tags", Lost::Empty)];
 
 fn in_images(losses: &[(&'static str, Lost)]) -> Vec<(String, Lost)> {
-    losses.iter().map(|(p, lost)| (format!("images[].{p}"), *lost)).collect()
+    losses
+        .iter()
+        .map(|(p, lost)| (format!("images[].{p}"), *lost))
+        .collect()
 }
 
 fn as_refs(list: &[(String, Lost)]) -> Vec<(&str, Lost)> {
@@ -179,7 +215,10 @@ fn as_refs(list: &[(String, Lost)]) -> Vec<(&str, Lost)> {
 /// still round-trip, through `extra`) is noticed.
 fn assert_no_extra<'a>(extras: impl IntoIterator<Item = &'a serde_json::Map<String, Value>>) {
     for (i, extra) in extras.into_iter().enumerate() {
-        assert!(extra.is_empty(), "object #{i} has fields the types do not name: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "object #{i} has fields the types do not name: {extra:?}"
+        );
     }
 }
 
@@ -196,7 +235,10 @@ async fn show_image_example_round_trips() {
         .await
         .expect("the example decodes as types::Image");
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["x-openstack-request-id"], "req-roundtrip");
+    assert_eq!(
+        response.headers()["x-openstack-request-id"],
+        "req-roundtrip"
+    );
     let image = response.into_inner();
 
     assert_eq!(image.id, "bc6bed6e-ba3a-4447-afcc-449174a3eb52");
@@ -204,9 +246,15 @@ async fn show_image_example_round_trips() {
     assert_eq!(image.container_format, Some(ContainerFormat::Bare));
     assert_eq!(image.status, Some(ImageStatus::Active));
     assert_eq!(image.visibility, Some(Visibility::Public));
-    assert_eq!(image.isregistered.as_ref().and_then(Flag::as_bool), Some(true));
+    assert_eq!(
+        image.isregistered.as_ref().and_then(Flag::as_bool),
+        Some(true)
+    );
     assert_eq!(image.min_ram, Some(2048));
-    assert_eq!(image.self_.as_deref(), Some("/v2/images/bc6bed6e-ba3a-4447-afcc-449174a3eb52"));
+    assert_eq!(
+        image.self_.as_deref(),
+        Some("/v2/images/bc6bed6e-ba3a-4447-afcc-449174a3eb52")
+    );
     // `__support_kvm_fpga_type` is a property of Image in the spec, so it is a typed field
     // (not one of `extra`); see `unknown_properties_are_kept_in_extra` for `extra`.
     assert_eq!(image.support_kvm_fpga_type.as_deref(), Some("VU9P"));
@@ -216,7 +264,10 @@ async fn show_image_example_round_trips() {
 
     let encoded = serde_json::to_value(&image).unwrap();
     assert_round_trip(&example, &encoded, IMAGE_LOSSES);
-    assert_eq!(server.single_request().path(), "/v2/images/bc6bed6e-ba3a-4447-afcc-449174a3eb52");
+    assert_eq!(
+        server.single_request().path(),
+        "/v2/images/bc6bed6e-ba3a-4447-afcc-449174a3eb52"
+    );
 }
 
 #[tokio::test]
@@ -225,14 +276,27 @@ async fn list_images_example_round_trips() {
     let server = serve(&example);
     let client = ims::Client::new(&server.base_url());
 
-    let list = client.list_images().send().await.expect("decodes as ImageList").into_inner();
+    let list = client
+        .list_images()
+        .send()
+        .await
+        .expect("decodes as ImageList")
+        .into_inner();
     assert_eq!(list.images.len(), 2);
     assert_eq!(
         list.next.as_deref(),
-        Some("/v2/images?__isregistered=true&marker=0328c25e-c840-4496-81ac-c4e01b214b1f&__imagetype=gold&limit=2")
+        Some(
+            "/v2/images?__isregistered=true&marker=0328c25e-c840-4496-81ac-c4e01b214b1f&__imagetype=gold&limit=2"
+        )
     );
-    assert_eq!(list.first.as_deref(), Some("/v2/images?__isregistered=true&__imagetype=gold&limit=2"));
-    assert_eq!(list.images[1].support_kvm_fpga_type.as_deref(), Some("VU9P_COMMON"));
+    assert_eq!(
+        list.first.as_deref(),
+        Some("/v2/images?__isregistered=true&__imagetype=gold&limit=2")
+    );
+    assert_eq!(
+        list.images[1].support_kvm_fpga_type.as_deref(),
+        Some("VU9P_COMMON")
+    );
     assert_eq!(list.images[0].hw_firmware_type, Some(FirmwareType::Bios));
     assert_eq!(list.images[0].disk_format, Some(DiskFormat::Zvhd2));
     assert_no_extra(std::iter::once(&list.extra).chain(list.images.iter().map(|i| &i.extra)));
@@ -247,10 +311,18 @@ async fn list_cloud_images_example_round_trips() {
     let server = serve(&example);
     let client = ims::Client::new(&server.base_url());
 
-    let list = client.list_cloud_images().send().await.expect("decodes as CloudImageList").into_inner();
+    let list = client
+        .list_cloud_images()
+        .send()
+        .await
+        .expect("decodes as CloudImageList")
+        .into_inner();
     assert_eq!(list.images.len(), 2);
     assert_eq!(list.images[0].support_fc_inject, Some(Flag::True));
-    assert_eq!(list.images[1].name.as_deref(), Some("CentOS 7.3 64bit with sdx"));
+    assert_eq!(
+        list.images[1].name.as_deref(),
+        Some("CentOS 7.3 64bit with sdx")
+    );
     assert_no_extra(std::iter::once(&list.extra).chain(list.images.iter().map(|i| &i.extra)));
 
     let encoded = serde_json::to_value(&list).unwrap();
@@ -274,8 +346,14 @@ async fn list_compute_images_example_round_trips() {
     assert_eq!(image.os_ext_img_size_size, Some(20578304));
     assert_eq!(image.min_disk, Some(2));
     assert_eq!(image.links.len(), 3);
-    assert_eq!(image.links[2].type_.as_deref(), Some("application/vnd.openstack.image"));
-    assert_eq!(image.metadata.get("os_type"), Some(&Some("None".to_string())));
+    assert_eq!(
+        image.links[2].type_.as_deref(),
+        Some("application/vnd.openstack.image")
+    );
+    assert_eq!(
+        image.metadata.get("os_type"),
+        Some(&Some("None".to_string()))
+    );
     assert_eq!(
         image.server.as_ref().and_then(|s| s.id.as_deref()),
         Some("b600b5b1-ed8c-4814-aefa-8b903c894c20")
@@ -284,7 +362,13 @@ async fn list_compute_images_example_round_trips() {
     assert_no_extra(
         [&list.extra, &image.extra, &server_ref.extra]
             .into_iter()
-            .chain(image.links.iter().chain(&server_ref.links).map(|l| &l.extra)),
+            .chain(
+                image
+                    .links
+                    .iter()
+                    .chain(&server_ref.links)
+                    .map(|l| &l.extra),
+            ),
     );
 
     // Nothing in this example is null or empty: the round trip must be exact.
@@ -320,7 +404,12 @@ async fn list_images_v1_1_example_round_trips() {
     let server = serve(&example);
     let client = ims::Client::new(&server.base_url());
 
-    let list = client.list_images_v1_1().send().await.expect("decodes as V1ImageList").into_inner();
+    let list = client
+        .list_images_v1_1()
+        .send()
+        .await
+        .expect("decodes as V1ImageList")
+        .into_inner();
     let image = &list.images[0];
     assert_eq!(image.disk_format, Some(DiskFormat::Qcow2));
     assert_eq!(image.is_public, Some(true));
@@ -385,9 +474,27 @@ fn the_checker_catches_losses() {
     let all = [("b", Lost::Null), ("c", Lost::Empty)];
     assert!(check(json!({"a": 1, "d": {"e": "x"}}), &all));
     assert!(!check(json!({"d": {"e": "x"}}), &all), "a dropped field");
-    assert!(!check(json!({"a": 1, "d": {"e": "y"}}), &all), "a changed value");
-    assert!(!check(json!({"a": 1, "d": {"e": "x"}, "f": 2}), &all), "an added field");
-    assert!(!check(json!({"a": 1, "d": {"e": "x"}}), &[("b", Lost::Null)]), "an unlisted empty array");
-    assert!(!check(json!({"a": 1, "c": [], "d": {"e": "x"}}), &all), "a listed field that was kept");
-    assert!(!check(json!({"a": 1, "d": {"e": "x"}}), &[("b", Lost::Empty), ("c", Lost::Empty)]), "wrong kind");
+    assert!(
+        !check(json!({"a": 1, "d": {"e": "y"}}), &all),
+        "a changed value"
+    );
+    assert!(
+        !check(json!({"a": 1, "d": {"e": "x"}, "f": 2}), &all),
+        "an added field"
+    );
+    assert!(
+        !check(json!({"a": 1, "d": {"e": "x"}}), &[("b", Lost::Null)]),
+        "an unlisted empty array"
+    );
+    assert!(
+        !check(json!({"a": 1, "c": [], "d": {"e": "x"}}), &all),
+        "a listed field that was kept"
+    );
+    assert!(
+        !check(
+            json!({"a": 1, "d": {"e": "x"}}),
+            &[("b", Lost::Empty), ("c", Lost::Empty)]
+        ),
+        "wrong kind"
+    );
 }

@@ -15,7 +15,10 @@ async fn records_requests_exactly_and_answers_in_order() {
     ]);
     let http = reqwest::Client::new();
     let first = http
-        .get(format!("{}/v2/images/a%2Fb?tag=a%3Db&name=x+y", server.base_url()))
+        .get(format!(
+            "{}/v2/images/a%2Fb?tag=a%3Db&name=x+y",
+            server.base_url()
+        ))
         .header("X-Auth-Token", "t0ken")
         .send()
         .await
@@ -23,25 +26,46 @@ async fn records_requests_exactly_and_answers_in_order() {
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["x-request-id"], "r-1");
     assert_eq!(first.text().await.unwrap(), r#"{"a":1}"#);
-    let second = http.post(format!("{}/p", server.base_url())).body("hello").send().await.unwrap();
+    let second = http
+        .post(format!("{}/p", server.base_url()))
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(second.status(), 404);
     assert_eq!(second.text().await.unwrap(), "gone");
     // A third request has no canned response left.
-    let third = http.get(format!("{}/x", server.base_url())).send().await.unwrap();
+    let third = http
+        .get(format!("{}/x", server.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(third.status(), 500);
-    assert!(third.text().await.unwrap().contains("no canned response left for request #2"));
+    assert!(
+        third
+            .text()
+            .await
+            .unwrap()
+            .contains("no canned response left for request #2")
+    );
 
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     let r = &requests[0];
-    assert_eq!((r.index, r.method.as_str(), r.version.as_str()), (0, "GET", "HTTP/1.1"));
+    assert_eq!(
+        (r.index, r.method.as_str(), r.version.as_str()),
+        (0, "GET", "HTTP/1.1")
+    );
     assert_eq!(r.target, "/v2/images/a%2Fb?tag=a%3Db&name=x+y");
     assert_eq!(r.path(), "/v2/images/a%2Fb");
     assert_eq!(r.decoded_path(), "/v2/images/a/b");
     assert_eq!(r.query(), Some("tag=a%3Db&name=x+y"));
     assert_eq!(
         r.query_pairs(),
-        [("tag".to_string(), "a=b".to_string()), ("name".to_string(), "x y".to_string())]
+        [
+            ("tag".to_string(), "a=b".to_string()),
+            ("name".to_string(), "x y".to_string())
+        ]
     );
     assert_eq!(r.header("x-auth-token"), Some("t0ken"));
     assert_eq!(requests[1].method, "POST");
@@ -70,7 +94,10 @@ async fn delays_responses() {
         CannedResponse::new(200).delay(Duration::from_millis(500)),
         CannedResponse::new(204).delay(Duration::from_millis(50)),
     ]);
-    let http = reqwest::Client::builder().timeout(Duration::from_millis(100)).build().unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
     let err = http.get(server.base_url()).send().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     let ok = http.get(server.base_url()).send().await.unwrap();

@@ -72,10 +72,16 @@ fn operations(items: &[Item]) -> Result<Vec<String>, CodegenError> {
         }
         for impl_item in &imp.items {
             let ImplItem::Fn(f) = impl_item else { continue };
-            let ReturnType::Type(_, ret) = &f.sig.output else { continue };
+            let ReturnType::Type(_, ret) = &f.sig.output else {
+                continue;
+            };
             let Type::Path(ret) = &**ret else { continue };
-            let segments: Vec<String> =
-                ret.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segments: Vec<String> = ret
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
             if segments.len() != 2 || segments[0] != "builder" {
                 continue;
             }
@@ -91,7 +97,7 @@ fn operations(items: &[Item]) -> Result<Vec<String>, CodegenError> {
 
     let mut lines = Vec::new();
     for (method, (doc, builder_name)) in &methods {
-        let (http_method, path) = sends_line(&doc).ok_or_else(|| {
+        let (http_method, path) = sends_line(doc).ok_or_else(|| {
             surface_error(format!(
                 "the doc of `Client::{method}` has no \"Sends a `METHOD` request to `PATH`\" line"
             ))
@@ -198,24 +204,29 @@ fn param_locations(
 ) -> Result<BTreeMap<String, Param>, CodegenError> {
     let mut params = BTreeMap::new();
     let mut url_format = None;
-    visit_calls(body, &mut |callee, args| {
-        match callee {
-            ["QueryParam", "new"] => {
-                if let (Some(wire), Some(rust)) =
-                    (args.first().and_then(lit_str), args.get(1).and_then(local_ident))
-                {
-                    params.insert(rust, Param { location: "query", wire });
-                }
+    visit_calls(body, &mut |callee, args| match callee {
+        ["QueryParam", "new"] => {
+            if let (Some(wire), Some(rust)) = (
+                args.first().and_then(lit_str),
+                args.get(1).and_then(local_ident),
+            ) {
+                params.insert(
+                    rust,
+                    Param {
+                        location: "query",
+                        wire,
+                    },
+                );
             }
-            ["format!"] if url_format.is_none() => {
-                if let Some(template) = args.first().and_then(lit_str) {
-                    if template.starts_with("{}/") {
-                        url_format = Some((template, args.to_vec()));
-                    }
-                }
-            }
-            _ => {}
         }
+        ["format!"] if url_format.is_none() => {
+            if let Some(template) = args.first().and_then(lit_str)
+                && template.starts_with("{}/")
+            {
+                url_format = Some((template, args.to_vec()));
+            }
+        }
+        _ => {}
     });
 
     let (template, args) = url_format
@@ -229,9 +240,17 @@ fn param_locations(
     }
     for (wire, arg) in placeholders.into_iter().zip(&args[2..]) {
         let rust = local_ident(arg).ok_or_else(|| {
-            surface_error(format!("`{method}`: cannot read the path argument for {{{wire}}}"))
+            surface_error(format!(
+                "`{method}`: cannot read the path argument for {{{wire}}}"
+            ))
         })?;
-        params.insert(rust, Param { location: "path", wire });
+        params.insert(
+            rust,
+            Param {
+                location: "path",
+                wire,
+            },
+        );
     }
     Ok(params)
 }
@@ -262,7 +281,9 @@ fn path_template(path: &str) -> String {
 fn visit_calls(tokens: &TokenStream, f: &mut dyn FnMut(&[&str], &[Expr])) {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     for (i, tree) in trees.iter().enumerate() {
-        let TokenTree::Group(group) = tree else { continue };
+        let TokenTree::Group(group) = tree else {
+            continue;
+        };
         if group.delimiter() == Delimiter::Parenthesis {
             let callee = callee_before(&trees[..i]);
             if !callee.is_empty() {
@@ -284,18 +305,23 @@ fn callee_before(trees: &[TokenTree]) -> Vec<String> {
         Some(TokenTree::Ident(i)) => Some(i.to_string()),
         _ => None,
     };
-    let punct = |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
+    let punct =
+        |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
     let n = trees.len();
     if n >= 2 && punct(trees.get(n - 1), '!') {
-        return ident(trees.get(n - 2)).map(|m| vec![format!("{m}!")]).unwrap_or_default();
+        return ident(trees.get(n - 2))
+            .map(|m| vec![format!("{m}!")])
+            .unwrap_or_default();
     }
     let Some(last) = n.checked_sub(1).and_then(|i| ident(trees.get(i))) else {
         return Vec::new();
     };
-    if n >= 4 && punct(trees.get(n - 2), ':') && punct(trees.get(n - 3), ':') {
-        if let Some(first) = ident(trees.get(n - 4)) {
-            return vec![first, last];
-        }
+    if n >= 4
+        && punct(trees.get(n - 2), ':')
+        && punct(trees.get(n - 3), ':')
+        && let Some(first) = ident(trees.get(n - 4))
+    {
+        return vec![first, last];
     }
     vec![last]
 }
@@ -340,12 +366,19 @@ fn types(items: &[Item]) -> Result<Vec<String>, CodegenError> {
                         lines.push(format!("type {name}: struct{}", serde_flags(&s.attrs)));
                         let mut fields = Vec::new();
                         for field in &named.named {
-                            let rust = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+                            let rust = field
+                                .ident
+                                .as_ref()
+                                .map(|i| i.to_string())
+                                .unwrap_or_default();
                             let serde = SerdeAttrs::of(&field.attrs);
                             let wire = if serde.flatten {
                                 "(flatten)".to_string()
                             } else {
-                                format!("{:?}", serde.rename.clone().unwrap_or_else(|| rust.clone()))
+                                format!(
+                                    "{:?}",
+                                    serde.rename.clone().unwrap_or_else(|| rust.clone())
+                                )
                             };
                             let default = if serde.default { " (default)" } else { "" };
                             fields.push(format!(
@@ -375,12 +408,18 @@ fn types(items: &[Item]) -> Result<Vec<String>, CodegenError> {
                 let mut variants = Vec::new();
                 for variant in &e.variants {
                     let rust = variant.ident.to_string();
-                    let wire = SerdeAttrs::of(&variant.attrs).rename.unwrap_or_else(|| rust.clone());
+                    let wire = SerdeAttrs::of(&variant.attrs)
+                        .rename
+                        .unwrap_or_else(|| rust.clone());
                     let data = match &variant.fields {
                         Fields::Unit => String::new(),
                         Fields::Unnamed(u) => format!(
                             "({})",
-                            u.unnamed.iter().map(|f| short_type(&f.ty)).collect::<Vec<_>>().join(", ")
+                            u.unnamed
+                                .iter()
+                                .map(|f| short_type(&f.ty))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                         Fields::Named(n) => format!(
                             " {{ {} }}",
@@ -450,7 +489,11 @@ fn serde_flags(attrs: &[Attribute]) -> String {
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         if let Meta::List(list) = &attr.meta {
             let text = list.tokens.to_string();
-            flags.extend(text.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()));
+            flags.extend(
+                text.split(',')
+                    .map(|f| f.trim().to_string())
+                    .filter(|f| !f.is_empty()),
+            );
         }
     }
     if flags.is_empty() {
@@ -467,9 +510,11 @@ fn serde_flags(attrs: &[Attribute]) -> String {
 
 fn find_mod<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
     items.iter().find_map(|item| match item {
-        Item::Mod(ItemMod { ident, content: Some((_, items)), .. }) if ident == name => {
-            Some(items.as_slice())
-        }
+        Item::Mod(ItemMod {
+            ident,
+            content: Some((_, items)),
+            ..
+        }) if ident == name => Some(items.as_slice()),
         _ => None,
     })
 }
@@ -478,13 +523,12 @@ fn find_mod<'a>(items: &'a [Item], name: &str) -> Option<&'a [Item]> {
 fn doc_text(attrs: &[Attribute]) -> String {
     let mut doc = String::new();
     for attr in attrs {
-        if let Meta::NameValue(nv) = &attr.meta {
-            if nv.path.is_ident("doc") {
-                if let Some(text) = lit_str(&nv.value) {
-                    doc.push_str(&text);
-                    doc.push('\n');
-                }
-            }
+        if let Meta::NameValue(nv) = &attr.meta
+            && nv.path.is_ident("doc")
+            && let Some(text) = lit_str(&nv.value)
+        {
+            doc.push_str(&text);
+            doc.push('\n');
         }
     }
     doc
@@ -505,7 +549,9 @@ fn generic_arg<'a>(ty: &'a Type, wrapper: &str, index: usize) -> Option<&'a Type
     if last.ident != wrapper {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     args.args
         .iter()
         .filter_map(|a| match a {
@@ -521,7 +567,10 @@ pub(crate) fn short_type(ty: &Type) -> String {
     match ty {
         Type::Path(p) if p.qself.is_none() => {
             let segments: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
-            let first = segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+            let first = segments
+                .first()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
             let kept: &[&syn::PathSegment] = match first.as_str() {
                 "std" | "core" | "alloc" => &segments[segments.len() - 1..],
                 "crate" | "super" | "self" => &segments[1..],
@@ -549,14 +598,22 @@ pub(crate) fn short_type(ty: &Type) -> String {
                 .join("::")
         }
         Type::Reference(r) => {
-            let lifetime = r.lifetime.as_ref().map(|l| format!("{l} ")).unwrap_or_default();
+            let lifetime = r
+                .lifetime
+                .as_ref()
+                .map(|l| format!("{l} "))
+                .unwrap_or_default();
             let mutability = if r.mutability.is_some() { "mut " } else { "" };
             format!("&{lifetime}{mutability}{}", short_type(&r.elem))
         }
         Type::Slice(s) => format!("[{}]", short_type(&s.elem)),
         Type::Tuple(t) => format!(
             "({})",
-            t.elems.iter().map(short_type).collect::<Vec<_>>().join(", ")
+            t.elems
+                .iter()
+                .map(short_type)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Type::Paren(p) => short_type(&p.elem),
         Type::Group(g) => short_type(&g.elem),
@@ -593,23 +650,28 @@ mod tests {
 
     #[test]
     fn maps_path_placeholders() {
-        assert_eq!(path_placeholders("/v2/{project_id}/images/{x}"), ["project_id", "x"]);
-        assert_eq!(path_template("/v2/{project_id}/images/detail"), "/v2/{}/images/detail");
+        assert_eq!(
+            path_placeholders("/v2/{project_id}/images/{x}"),
+            ["project_id", "x"]
+        );
+        assert_eq!(
+            path_template("/v2/{project_id}/images/detail"),
+            "/v2/{}/images/detail"
+        );
         assert_eq!(path_template("/v2/images"), "/v2/images");
     }
 
     #[test]
     fn shortens_types() {
-        let ty: Type = syn::parse_str(
-            "::std::option::Option<crate::values::DiskFormat>",
-        )
-        .unwrap();
+        let ty: Type = syn::parse_str("::std::option::Option<crate::values::DiskFormat>").unwrap();
         assert_eq!(short_type(&ty), "Option<values::DiskFormat>");
-        let ty: Type = syn::parse_str(
-            "::serde_json::Map<::std::string::String, ::serde_json::Value>",
-        )
-        .unwrap();
-        assert_eq!(short_type(&ty), "serde_json::Map<String, serde_json::Value>");
+        let ty: Type =
+            syn::parse_str("::serde_json::Map<::std::string::String, ::serde_json::Value>")
+                .unwrap();
+        assert_eq!(
+            short_type(&ty),
+            "serde_json::Map<String, serde_json::Value>"
+        );
         let ty: Type = syn::parse_str("Result<Option<types::TimeFilter>, String>").unwrap();
         assert_eq!(short_type(&ty), "Result<Option<types::TimeFilter>, String>");
     }

@@ -55,7 +55,9 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The raw path (the target up to `?`), still percent-encoded.
     pub fn path(&self) -> &str {
-        self.target.split_once('?').map_or(&self.target, |(path, _)| path)
+        self.target
+            .split_once('?')
+            .map_or(&self.target, |(path, _)| path)
     }
 
     /// The raw query (after `?`), still encoded; `None` when the target has no `?`.
@@ -113,7 +115,12 @@ pub struct CannedResponse {
 impl CannedResponse {
     /// An empty response with this status.
     pub fn new(status: u16) -> CannedResponse {
-        CannedResponse { status, headers: Vec::new(), body: Vec::new(), delay: None }
+        CannedResponse {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: None,
+        }
     }
 
     /// A JSON response (`Content-Type: application/json`).
@@ -123,7 +130,9 @@ impl CannedResponse {
 
     /// A response with this content type and body.
     pub fn text(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> CannedResponse {
-        CannedResponse::new(status).header("Content-Type", content_type).body(body)
+        CannedResponse::new(status)
+            .header("Content-Type", content_type)
+            .body(body)
     }
 
     /// Adds a header line.
@@ -145,7 +154,9 @@ impl CannedResponse {
     }
 
     fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 
     /// The bytes on the wire: status line, headers, blank line, body.
@@ -190,7 +201,10 @@ impl Server {
                 CannedResponse::text(
                     500,
                     "text/plain",
-                    format!("test server: no canned response left for request #{}", request.index),
+                    format!(
+                        "test server: no canned response left for request #{}",
+                        request.index
+                    ),
                 )
             })
         })
@@ -204,10 +218,11 @@ impl Server {
         responder: impl Fn(&RecordedRequest) -> CannedResponse + Send + Sync + 'static,
     ) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
-        let listener =
-            tokio::net::TcpListener::from_std(listener).expect("inside a tokio runtime");
+        let listener = tokio::net::TcpListener::from_std(listener).expect("inside a tokio runtime");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let responder: Arc<Responder> = Arc::new(responder);
         let recorded = Arc::clone(&requests);
@@ -215,7 +230,9 @@ impl Server {
             // Dropping the set (when this task is aborted) aborts every connection.
             let mut connections = JoinSet::new();
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 connections.spawn(serve_connection(
                     stream,
                     Arc::clone(&recorded),
@@ -224,7 +241,11 @@ impl Server {
                 while connections.try_join_next().is_some() {}
             }
         });
-        Server { addr, requests, task }
+        Server {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// `http://127.0.0.1:<port>`, without a trailing slash.
@@ -245,7 +266,11 @@ impl Server {
     /// The only request received so far; panics unless there was exactly one.
     pub fn single_request(&self) -> RecordedRequest {
         let requests = self.requests();
-        assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:#?}");
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request, got {requests:#?}"
+        );
         requests.into_iter().next().unwrap()
     }
 }
@@ -269,15 +294,18 @@ async fn serve_connection(
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(message) => {
-                let response = CannedResponse::text(400, "text/plain", message)
-                    .header("Connection", "close");
+                let response =
+                    CannedResponse::text(400, "text/plain", message).header("Connection", "close");
                 let _ = write.write_all(&response.to_bytes()).await;
                 return;
             }
         };
         let request = {
             let mut all = requests.lock().unwrap();
-            let request = RecordedRequest { index: all.len(), ..request };
+            let request = RecordedRequest {
+                index: all.len(),
+                ..request
+            };
             all.push(request.clone());
             request
         };
@@ -321,8 +349,9 @@ async fn read_request<R: AsyncBufReadExt + Unpin>(
         if line.is_empty() {
             break;
         }
-        let (name, value) =
-            line.split_once(':').ok_or_else(|| format!("bad header line {line:?}"))?;
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("bad header line {line:?}"))?;
         headers.push((name.to_string(), value.trim().to_string()));
     }
     let received_at = Instant::now();
@@ -335,12 +364,20 @@ async fn read_request<R: AsyncBufReadExt + Unpin>(
         body: Vec::new(),
         received_at,
     };
-    if request.header("transfer-encoding").is_some_and(|te| te.eq_ignore_ascii_case("chunked")) {
+    if request
+        .header("transfer-encoding")
+        .is_some_and(|te| te.eq_ignore_ascii_case("chunked"))
+    {
         request.body = read_chunked(reader, &mut head_size).await?;
     } else if let Some(length) = request.header("content-length") {
-        let length: usize = length.parse().map_err(|_| format!("bad Content-Length {length:?}"))?;
+        let length: usize = length
+            .parse()
+            .map_err(|_| format!("bad Content-Length {length:?}"))?;
         let mut body = vec![0; length];
-        reader.read_exact(&mut body).await.map_err(|e| format!("reading the body: {e}"))?;
+        reader
+            .read_exact(&mut body)
+            .await
+            .map_err(|e| format!("reading the body: {e}"))?;
         request.body = body;
     }
     Ok(Some(request))
@@ -352,7 +389,10 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(
     size: &mut usize,
 ) -> Result<Option<String>, String> {
     let mut line = Vec::new();
-    let n = reader.read_until(b'\n', &mut line).await.map_err(|e| format!("reading: {e}"))?;
+    let n = reader
+        .read_until(b'\n', &mut line)
+        .await
+        .map_err(|e| format!("reading: {e}"))?;
     if n == 0 {
         return Ok(None);
     }
@@ -363,7 +403,9 @@ async fn read_line<R: AsyncBufReadExt + Unpin>(
     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         line.pop();
     }
-    String::from_utf8(line).map(Some).map_err(|_| "request head is not UTF-8".to_string())
+    String::from_utf8(line)
+        .map(Some)
+        .map_err(|_| "request head is not UTF-8".to_string())
 }
 
 /// Reads a chunked body and its trailer section.
@@ -373,16 +415,25 @@ async fn read_chunked<R: AsyncBufReadExt + Unpin>(
 ) -> Result<Vec<u8>, String> {
     let mut body = Vec::new();
     loop {
-        let line = read_line(reader, size).await?.ok_or("connection closed inside a chunk")?;
+        let line = read_line(reader, size)
+            .await?
+            .ok_or("connection closed inside a chunk")?;
         let hex = line.split(';').next().unwrap_or("").trim();
         let len = usize::from_str_radix(hex, 16).map_err(|_| format!("bad chunk size {line:?}"))?;
         if len == 0 {
-            while !read_line(reader, size).await?.ok_or("connection closed in trailers")?.is_empty() {}
+            while !read_line(reader, size)
+                .await?
+                .ok_or("connection closed in trailers")?
+                .is_empty()
+            {}
             return Ok(body);
         }
         let start = body.len();
         body.resize(start + len, 0);
-        reader.read_exact(&mut body[start..]).await.map_err(|e| format!("reading a chunk: {e}"))?;
+        reader
+            .read_exact(&mut body[start..])
+            .await
+            .map_err(|e| format!("reading a chunk: {e}"))?;
         read_line(reader, size).await?;
     }
 }

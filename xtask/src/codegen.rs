@@ -40,7 +40,10 @@ pub struct Inputs {
 impl Inputs {
     /// Inputs from the spec text.
     pub fn new(spec_yaml: String) -> Inputs {
-        Inputs { spec_yaml, generated: OnceCell::new() }
+        Inputs {
+            spec_yaml,
+            generated: OnceCell::new(),
+        }
     }
 
     /// Reads the spec from `root`.
@@ -123,7 +126,9 @@ pub fn sync(
 }
 
 fn full_path(root: &Path, relative: &str) -> PathBuf {
-    relative.split('/').fold(root.to_path_buf(), |path, part| path.join(part))
+    relative
+        .split('/')
+        .fold(root.to_path_buf(), |path, part| path.join(part))
 }
 
 /// Entry point of `cargo xtask codegen [--check]`.
@@ -135,7 +140,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let mode = match args {
         [] => Mode::Write,
         [flag] if flag == "--check" => Mode::Check,
-        _ => return Err(format!("unexpected arguments {args:?}\n\n{}", crate::usage())),
+        _ => {
+            return Err(format!(
+                "unexpected arguments {args:?}\n\n{}",
+                crate::usage()
+            ));
+        }
     };
     let inputs = Inputs::load(root)?;
     let states = sync(root, DERIVED_FILES, &inputs, mode)?;
@@ -144,11 +154,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
 
 /// Prints the outcome and picks the exit code.
 fn report(states: &[(&'static str, FileState)], mode: Mode) -> ExitCode {
-    let changed: Vec<_> = states.iter().filter(|(_, s)| *s != FileState::Fresh).collect();
+    let changed: Vec<_> = states
+        .iter()
+        .filter(|(_, s)| *s != FileState::Fresh)
+        .collect();
     match mode {
         Mode::Write => {
             for (path, state) in &changed {
-                let verb = if *state == FileState::Missing { "created" } else { "updated" };
+                let verb = if *state == FileState::Missing {
+                    "created"
+                } else {
+                    "updated"
+                };
                 println!("{verb} {path}");
             }
             if changed.is_empty() {
@@ -159,7 +176,11 @@ fn report(states: &[(&'static str, FileState)], mode: Mode) -> ExitCode {
         Mode::Check if changed.is_empty() => ExitCode::SUCCESS,
         Mode::Check => {
             for (path, state) in &changed {
-                let what = if *state == FileState::Missing { "missing" } else { "stale" };
+                let what = if *state == FileState::Missing {
+                    "missing"
+                } else {
+                    "stale"
+                };
                 eprintln!("{path} is {what}: it does not match what {SPEC_PATH} produces");
             }
             eprintln!("{FIX_HINT} to regenerate, then commit the result");
@@ -177,12 +198,19 @@ mod tests {
     }
 
     const FILES: &[DerivedFile] = &[
-        DerivedFile { path: "out/a.txt", produce: echo_spec },
-        DerivedFile { path: "b.txt", produce: echo_spec },
+        DerivedFile {
+            path: "out/a.txt",
+            produce: echo_spec,
+        },
+        DerivedFile {
+            path: "b.txt",
+            produce: echo_spec,
+        },
     ];
 
     fn temp_root(name: &str) -> PathBuf {
-        let root = std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("xtask-codegen-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).unwrap();
         root
@@ -197,7 +225,10 @@ mod tests {
         let states = sync(&root, FILES, &inputs, Mode::Check).unwrap();
         assert_eq!(
             states,
-            [("out/a.txt", FileState::Missing), ("b.txt", FileState::Stale)]
+            [
+                ("out/a.txt", FileState::Missing),
+                ("b.txt", FileState::Stale)
+            ]
         );
         assert!(!root.join("out/a.txt").exists());
         assert_eq!(fs::read_to_string(root.join("b.txt")).unwrap(), "old");
@@ -205,9 +236,15 @@ mod tests {
         let states = sync(&root, FILES, &inputs, Mode::Write).unwrap();
         assert_eq!(
             states,
-            [("out/a.txt", FileState::Missing), ("b.txt", FileState::Stale)]
+            [
+                ("out/a.txt", FileState::Missing),
+                ("b.txt", FileState::Stale)
+            ]
         );
-        assert_eq!(fs::read_to_string(root.join("b.txt")).unwrap(), "derived from: spec v1");
+        assert_eq!(
+            fs::read_to_string(root.join("b.txt")).unwrap(),
+            "derived from: spec v1"
+        );
 
         let states = sync(&root, FILES, &inputs, Mode::Check).unwrap();
         assert!(states.iter().all(|(_, s)| *s == FileState::Fresh));
@@ -220,10 +257,22 @@ mod tests {
 
     #[test]
     fn check_exit_codes() {
-        assert_eq!(report(&[("x", FileState::Fresh)], Mode::Check), ExitCode::SUCCESS);
-        assert_eq!(report(&[("x", FileState::Stale)], Mode::Check), ExitCode::from(1));
-        assert_eq!(report(&[("x", FileState::Missing)], Mode::Check), ExitCode::from(1));
-        assert_eq!(report(&[("x", FileState::Stale)], Mode::Write), ExitCode::SUCCESS);
+        assert_eq!(
+            report(&[("x", FileState::Fresh)], Mode::Check),
+            ExitCode::SUCCESS
+        );
+        assert_eq!(
+            report(&[("x", FileState::Stale)], Mode::Check),
+            ExitCode::from(1)
+        );
+        assert_eq!(
+            report(&[("x", FileState::Missing)], Mode::Check),
+            ExitCode::from(1)
+        );
+        assert_eq!(
+            report(&[("x", FileState::Stale)], Mode::Write),
+            ExitCode::SUCCESS
+        );
     }
 
     #[test]
@@ -235,7 +284,11 @@ mod tests {
     #[test]
     fn derived_paths_are_unique_and_relative() {
         let mut paths: Vec<_> = DERIVED_FILES.iter().map(|f| f.path).collect();
-        assert!(paths.iter().all(|p| !p.starts_with('/') && !p.contains('\\')));
+        assert!(
+            paths
+                .iter()
+                .all(|p| !p.starts_with('/') && !p.contains('\\'))
+        );
         paths.sort();
         paths.dedup();
         assert_eq!(paths.len(), DERIVED_FILES.len());
