@@ -26,10 +26,20 @@ pub struct DerivedFile {
 }
 
 /// Every file `cargo xtask codegen` writes, in the order it writes them.
-pub const DERIVED_FILES: &[DerivedFile] = &[DerivedFile {
-    path: "tests/surface.txt",
-    produce: surface_txt,
-}];
+pub const DERIVED_FILES: &[DerivedFile] = &[
+    DerivedFile {
+        path: "tests/surface.txt",
+        produce: surface_txt,
+    },
+    DerivedFile {
+        path: "openapi/ims.json",
+        produce: ims_json,
+    },
+    DerivedFile {
+        path: "openapi/README.md",
+        produce: reference_md,
+    },
+];
 
 /// The inputs producers read, loaded once per run; expensive ones are computed on first use.
 pub struct Inputs {
@@ -72,6 +82,16 @@ impl Inputs {
 /// `tests/surface.txt`: the summary of the generated client's surface.
 fn surface_txt(inputs: &Inputs) -> Result<String, String> {
     ims_codegen::surface_summary(inputs.generated_code()?).map_err(|e| e.to_string())
+}
+
+/// `openapi/ims.json`: the spec as JSON, in the YAML's key order.
+fn ims_json(inputs: &Inputs) -> Result<String, String> {
+    crate::published::spec_json(inputs.spec_yaml())
+}
+
+/// `openapi/README.md`: the human-readable reference generated from the spec.
+fn reference_md(inputs: &Inputs) -> Result<String, String> {
+    crate::published::reference_markdown(inputs.spec_yaml())
 }
 
 /// Whether to write the derived files or only compare them.

@@ -3,6 +3,7 @@
 
 pub mod codegen;
 pub mod docs;
+pub mod published;
 pub mod validate;
 
 use std::path::PathBuf;
