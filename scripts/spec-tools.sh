@@ -2,7 +2,9 @@
 # Checks openapi/ims.yaml with tools that are not ours, and proves that clients in other
 # languages can be generated from it and agree with its examples:
 #
-#   1. openapi-spec-validator               (Python)  zero errors
+#   1. openapi-spec-validator               (Python)  zero errors, for the YAML and for the
+#                                                     derived openapi/ims.json, which must
+#                                                     hold the same document
 #   2. redocly lint        (redocly.yaml)   (Node)    zero problems
 #   3. spectral lint       (.spectral.yaml) (Node)    zero errors and warnings
 #   4. TypeScript: openapi-typescript types, every example as a typed constant, a small
@@ -68,6 +70,17 @@ mkdir -p "$OUT/ts" "$OUT/python"
 check_validator() {
   step "openapi-spec-validator $SPEC"
   "$VENV/bin/openapi-spec-validator" "$SPEC"
+
+  if [ "$SPEC" = openapi/ims.yaml ] && [ -f openapi/ims.json ]; then
+    step "openapi/ims.json: valid, and the same document as openapi/ims.yaml (read by PyYAML)"
+    "$VENV/bin/openapi-spec-validator" openapi/ims.json
+    "$VENV/bin/python" - openapi/ims.yaml openapi/ims.json <<'PY'
+import json, sys, yaml
+with open(sys.argv[1], encoding="utf-8") as y, open(sys.argv[2], encoding="utf-8") as j:
+    same = yaml.safe_load(y) == json.load(j)
+sys.exit(0 if same else f"{sys.argv[2]} differs from {sys.argv[1]}: run `cargo xtask codegen`")
+PY
+  fi
 }
 
 check_redocly() {
