@@ -11,7 +11,6 @@
 use std::time::Duration;
 
 use ims::values::Visibility;
-use reqwest::header::{HeaderMap, HeaderValue};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,16 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token =
         std::env::var("OS_AUTH_TOKEN").map_err(|_| "set OS_AUTH_TOKEN to a Keystone token")?;
 
-    let mut token = HeaderValue::from_str(&token)?;
-    token.set_sensitive(true);
-    let mut headers = HeaderMap::new();
-    headers.insert("X-Auth-Token", token);
     let http = reqwest::Client::builder()
-        .default_headers(headers)
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()?;
-    let client = ims::Client::new_with_client(endpoint.trim_end_matches('/'), http);
+    let context = ims::Context::new(ims::auth::Auth::token(&token)?);
+    let client = ims::Client::new_with_client(endpoint.trim_end_matches('/'), http, context);
 
     match client
         .list_images()

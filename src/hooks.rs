@@ -20,23 +20,119 @@
 //! [`Error::ErrorResponse`]: crate::Error::ErrorResponse
 //! [`Error::InvalidResponsePayload`]: crate::Error::InvalidResponsePayload
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use std::time::Instant;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{self, HeaderValue};
 use reqwest::{ResponseBuilderExt, StatusCode};
+use tracing::Instrument;
 
-use crate::Client;
+use crate::{Client, Context};
 
 /// Longest `message` (in characters, before the trailing `…`) the hook writes.
 pub const MESSAGE_MAX_CHARS: usize = 200;
 
-impl ClientHooks for Client {
+/// Response headers that carry the service's id for a request, in order of preference.
+pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-openstack-request-id", "x-compute-request-id"];
+
+impl ClientHooks<Context> for Client {
+    /// Removes progenitor's `api-version` header (the service has no use for it) and adds
+    /// the credentials. A failure to get credentials becomes `Error::Custom`.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        request.headers_mut().remove("api-version");
+        self.inner()
+            .auth
+            .authorize(self.client(), request)
+            .await
+            .map_err(|e| Error::Custom(e.to_string()))
+    }
+
+    /// Sends the request under the retry policy, in one tracing span per request.
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        keep_error_body(response).await
+        let span = tracing::info_span!(
+            "ims.request",
+            operation = info.operation_id,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = send(self, request).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                if let Some(id) = request_id(response.headers()) {
+                    span.record("request_id", id);
+                }
+            }
+            Err(error) => {
+                let _entered = span.enter();
+                tracing::warn!(error = %error, "request failed");
+            }
+        }
+        result
+    }
+}
+
+/// The service's id for a request, from the first of [`REQUEST_ID_HEADERS`] present.
+pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+}
+
+/// One request through the retry policy: each attempt after the first is authorized anew
+/// (fresh signature date, refreshed token), and a 401 to a refreshable credential is answered
+/// by one more attempt with new credentials.
+async fn send(client: &Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    let context = client.inner();
+    let http = client.client();
+    let mut attempts = 0;
+    let result = context
+        .retry
+        .execute(request, |mut request, attempt| {
+            attempts = attempt;
+            async move {
+                if attempt > 1 {
+                    reauthorize(context, http, &mut request).await;
+                }
+                let spare = request.try_clone();
+                let response = http.execute(request).await?;
+                let response = match spare {
+                    Some(mut again)
+                        if response.status() == StatusCode::UNAUTHORIZED
+                            && context.auth.unauthorized(&again).await =>
+                    {
+                        reauthorize(context, http, &mut again).await;
+                        http.execute(again).await?
+                    }
+                    _ => response,
+                };
+                keep_error_body(response).await
+            }
+        })
+        .await;
+    tracing::Span::current().record("attempts", attempts);
+    result
+}
+
+/// Re-applies the credentials; a failure is logged and the request goes out with the
+/// credentials it had, so the caller sees the service's answer.
+async fn reauthorize(context: &Context, http: &reqwest::Client, request: &mut reqwest::Request) {
+    if let Err(error) = context.auth.authorize(http, request).await {
+        tracing::warn!(error = %error, "could not renew credentials");
     }
 }
 

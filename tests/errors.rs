@@ -18,7 +18,7 @@ const IMAGE_ID: &str = "33ad552d-1149-471c-8190-ff6776174a00";
 /// Sends `show_image` to a server answering with `response`, and returns the error response.
 async fn show_image_error(response: CannedResponse) -> ResponseValue<ErrorResponse> {
     let server = Server::start(vec![response]);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
     match client.show_image().image_id(IMAGE_ID).send().await {
         Err(Error::ErrorResponse(value)) => value,
         other => panic!("expected Error::ErrorResponse, got {other:?}"),
@@ -139,7 +139,7 @@ async fn unlisted_status_keeps_the_response() {
         "text/html",
         "<h1>Bad Gateway</h1>",
     )]);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
     match client.list_images().send().await {
         Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status(), 502);
@@ -160,7 +160,7 @@ async fn success_bodies_are_not_rewritten() {
         "text/html",
         "<h1>maintenance</h1>",
     )]);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
     let err = client.list_images().send().await.unwrap_err();
     assert!(
         matches!(err, Error::InvalidResponsePayload(ref body, _) if body.as_ref() == b"<h1>maintenance</h1>"),

@@ -25,7 +25,7 @@ const OWNER: &str = "1bed856811654c1cb661a6ca845ebc77";
 fn server() -> (Server, ims::Client) {
     let body = json!({"images": [], "id": "33ad552d-1149-471c-8190-ff6776174a00"});
     let server = Server::with_responder(move |_| CannedResponse::json(200, &body));
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
     (server, client)
 }
 

@@ -226,7 +226,7 @@ fn assert_no_extra<'a>(extras: impl IntoIterator<Item = &'a serde_json::Map<Stri
 async fn show_image_example_round_trips() {
     let example = example_response("/v2/images/{image_id}");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let response = client
         .show_image()
@@ -274,7 +274,7 @@ async fn show_image_example_round_trips() {
 async fn list_images_example_round_trips() {
     let example = example_response("/v2/images");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client
         .list_images()
@@ -309,7 +309,7 @@ async fn list_images_example_round_trips() {
 async fn list_cloud_images_example_round_trips() {
     let example = example_response("/v2/cloudimages");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client
         .list_cloud_images()
@@ -333,7 +333,7 @@ async fn list_cloud_images_example_round_trips() {
 async fn list_compute_images_example_round_trips() {
     let example = example_response("/v2/{project_id}/images/detail");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client
         .list_compute_images()
@@ -381,7 +381,7 @@ async fn list_compute_images_example_round_trips() {
 async fn list_compute_images_v2_1_example_round_trips() {
     let example = example_response("/v2.1/{project_id}/images/detail");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client
         .list_compute_images_v2_1()
@@ -402,7 +402,7 @@ async fn list_compute_images_v2_1_example_round_trips() {
 async fn list_images_v1_1_example_round_trips() {
     let example = example_response("/v1.1/images/detail");
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client
         .list_images_v1_1()
@@ -445,7 +445,7 @@ async fn unknown_properties_are_kept_in_extra() {
     image["disk_format"] = json!("zvhd3");
     image["tags"] = json!(["a.b", "k=v"]);
     let server = serve(&example);
-    let client = ims::Client::new(&server.base_url());
+    let client = ims::Client::new(&server.base_url(), ims::Context::default());
 
     let list = client.list_images().send().await.unwrap().into_inner();
     assert_eq!(list.extra["schema_version"], json!(3));

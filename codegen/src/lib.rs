@@ -67,6 +67,9 @@ pub fn parse_spec(spec_yaml: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings.with_interface(InterfaceStyle::Builder);
+    // Every client carries the hand-written `crate::Context` (credentials, retry policy); the
+    // hooks in `src/hooks.rs` read it around each request.
+    settings.with_inner_type(quote::quote!(crate::Context));
     for (schema, rust_type) in REPLACED_SCHEMAS {
         settings.with_replacement(
             schema,
