@@ -31,6 +31,14 @@ if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/openstack/up.sh ]; then
   set +a
 fi
 
-step "cargo test (unit, snapshot, HTTP and OpenStack tests)"
-cargo test --workspace --all-targets
-cargo test --workspace --doc
+step "cargo test (doc, unit, snapshot, HTTP and OpenStack tests)"
+mkdir -p target
+log=target/test-output.log
+set +e
+{ cargo test --workspace --doc && cargo test --workspace --all-targets; } 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run: the sum of every test binary's result line.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "\ncargo test: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
