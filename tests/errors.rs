@@ -15,10 +15,16 @@ use support::{CannedResponse, Server};
 
 const IMAGE_ID: &str = "33ad552d-1149-471c-8190-ff6776174a00";
 
+/// One attempt per request: these tests look at a single error response, and 500/502 would
+/// otherwise be retried (against a server with nothing more to answer).
+fn no_retries() -> ims::Context {
+    ims::Context::default().with_retry(ims::retry::RetryPolicy::none())
+}
+
 /// Sends `show_image` to a server answering with `response`, and returns the error response.
 async fn show_image_error(response: CannedResponse) -> ResponseValue<ErrorResponse> {
     let server = Server::start(vec![response]);
-    let client = ims::Client::new(&server.base_url(), ims::Context::default());
+    let client = ims::Client::new(&server.base_url(), no_retries());
     match client.show_image().image_id(IMAGE_ID).send().await {
         Err(Error::ErrorResponse(value)) => value,
         other => panic!("expected Error::ErrorResponse, got {other:?}"),
@@ -139,7 +145,7 @@ async fn unlisted_status_keeps_the_response() {
         "text/html",
         "<h1>Bad Gateway</h1>",
     )]);
-    let client = ims::Client::new(&server.base_url(), ims::Context::default());
+    let client = ims::Client::new(&server.base_url(), no_retries());
     match client.list_images().send().await {
         Err(Error::UnexpectedResponse(response)) => {
             assert_eq!(response.status(), 502);
