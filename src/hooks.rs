@@ -57,6 +57,7 @@ impl ClientHooks<Context> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        crate::paginate::observe(self, &request);
         let span = tracing::info_span!(
             "ims.request",
             operation = info.operation_id,

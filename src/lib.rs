@@ -8,6 +8,7 @@ pub mod auth;
 mod context;
 mod generated;
 mod hooks;
+pub mod paginate;
 pub mod retry;
 pub mod signing;
 pub mod values;
