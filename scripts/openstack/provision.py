@@ -101,10 +101,24 @@ def ensure_user(tok, name, password, project_id):
             "name": name, "password": password, "domain_id": "default",
             "default_project_id": project_id, "enabled": True}}, token=tok)
         return data["user"]
-    # Re-assert the password so a changed script or a test that changed it heals.
-    call("PATCH", f"{KS}/v3/users/{user['id']}", {"user": {"password": password,
-                                                          "enabled": True}}, token=tok)
+    # Re-assert the password only when it no longer works (a changed script, or a test that
+    # changed it): a password change revokes the user's tokens, including ones another
+    # process fetched a moment ago, so an unconditional reset makes re-runs flaky.
+    if not user.get("enabled", True) or not password_works(name, password):
+        call("PATCH", f"{KS}/v3/users/{user['id']}", {"user": {"password": password,
+                                                              "enabled": True}}, token=tok)
     return user
+
+
+def password_works(name, password):
+    """Whether the user can authenticate (unscoped) with this password."""
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": name, "domain": {"id": "default"}, "password": password}}}}}
+    try:
+        call("POST", f"{KS}/v3/auth/tokens", body)
+        return True
+    except HTTPError:
+        return False
 
 
 def grant(tok, project_id, user_id, role_id):
