@@ -8,8 +8,12 @@
 //! the server costs one `write` per request. Then, for several repetitions, it lists all N
 //! images with:
 //!
-//! - `rust ims cloudimages`: `list_cloud_images().limit(L).marker(..).send()` in a loop;
-//! - `rust ims images/next`: `list_images()` following the `next` links;
+//! - `rust ims cloudimages (marker)`: `list_cloud_images().limit(L).marker(..).send()` in a
+//!   loop, as a caller without `ims::paginate` writes it;
+//! - `rust ims cloudimages into_stream`: `list_cloud_images().limit(L).into_stream()`
+//!   (`ims::paginate`, which fetches the next page while the caller works on this one);
+//! - `rust ims images (next links)`: `list_images()` in a loop, following the `next` links;
+//! - `rust ims images into_stream`: `list_images().limit(L).into_stream()`;
 //! - `rust http only`: the same requests with a bare reqwest client, body bytes not decoded
 //!   (what transport and server cost);
 //! - `rust decode only`: `serde_json::from_slice::<ims::types::CloudImageList>` over the
@@ -25,7 +29,8 @@
 //!
 //! Environment: `IMS_BENCH_IMAGES` (N, default 100000), `IMS_BENCH_LIMIT` (page size, default
 //! 500), `IMS_BENCH_REPEAT` (default 5), `IMS_BENCH_SKIP_PYTHON=1` (Rust only),
-//! `IMS_BENCH_ONLY` (comma-separated subset of `cloudimages,next,http,decode,python`, for
+//! `IMS_BENCH_ONLY` (comma-separated subset of
+//! `cloudimages,stream,next,next-stream,http,decode,python`, for
 //! profiling one variant), `IMS_BENCH_PYTHON` (interpreter that makes the venv, default
 //! `python3`), `IMS_BENCH_SERVE=1` (only start the server, print its address and wait: for
 //! profiling a client by hand).
@@ -75,16 +80,20 @@ struct Config {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
     RustCloudImages,
+    RustCloudImagesStream,
     RustNextLinks,
+    RustNextLinksStream,
     RustHttpOnly,
     RustDecodeOnly,
     Python,
 }
 
 impl Variant {
-    const ALL: [Variant; 5] = [
+    const ALL: [Variant; 7] = [
         Variant::RustCloudImages,
+        Variant::RustCloudImagesStream,
         Variant::RustNextLinks,
+        Variant::RustNextLinksStream,
         Variant::RustHttpOnly,
         Variant::RustDecodeOnly,
         Variant::Python,
@@ -93,7 +102,9 @@ impl Variant {
     fn key(self) -> &'static str {
         match self {
             Variant::RustCloudImages => "cloudimages",
+            Variant::RustCloudImagesStream => "stream",
             Variant::RustNextLinks => "next",
+            Variant::RustNextLinksStream => "next-stream",
             Variant::RustHttpOnly => "http",
             Variant::RustDecodeOnly => "decode",
             Variant::Python => "python",
@@ -103,7 +114,9 @@ impl Variant {
     fn label(self) -> &'static str {
         match self {
             Variant::RustCloudImages => "rust ims cloudimages (marker)",
+            Variant::RustCloudImagesStream => "rust ims cloudimages into_stream",
             Variant::RustNextLinks => "rust ims images (next links)",
+            Variant::RustNextLinksStream => "rust ims images into_stream",
             Variant::RustHttpOnly => "rust http only (no decode)",
             Variant::RustDecodeOnly => "rust decode only (no http)",
             Variant::Python => "python sdk cloudimages (marker)",
@@ -129,7 +142,7 @@ impl Config {
                 images: SMOKE_IMAGES,
                 limit: SMOKE_LIMIT,
                 repeat: 1,
-                variants: Variant::ALL[..4].to_vec(),
+                variants: Variant::ALL[..6].to_vec(),
             });
         }
         let images = env_usize("IMS_BENCH_IMAGES", DEFAULT_IMAGES)?;
@@ -397,6 +410,8 @@ struct ServerState {
     cloudimages_requests: AtomicU64,
     images_requests: AtomicU64,
     bad_requests: AtomicU64,
+    /// CPU time the connection threads spent, in nanoseconds.
+    server_cpu_ns: AtomicU64,
 }
 
 impl ServerState {
@@ -462,6 +477,10 @@ impl ServerState {
         Arc::new(Page::new(status, body.to_string().as_bytes()))
     }
 
+    fn server_cpu_seconds(&self) -> f64 {
+        self.server_cpu_ns.load(Ordering::Relaxed) as f64 * 1e-9
+    }
+
     fn counts(&self) -> (u64, u64, u64) {
         (
             self.cloudimages_requests.load(Ordering::Relaxed),
@@ -498,6 +517,7 @@ fn serve_connection(stream: TcpStream, state: &ServerState) {
     let mut reader = BufReader::with_capacity(16 * 1024, read_half);
     let mut writer = stream;
     let mut line = String::new();
+    let mut cpu_mark = cpu_seconds(CpuClock::Thread);
     loop {
         line.clear();
         match reader.read_line(&mut line) {
@@ -540,7 +560,15 @@ fn serve_connection(stream: TcpStream, state: &ServerState) {
             return;
         }
         let page = state.respond(&method, &target);
-        if writer.write_all(&page.bytes).is_err() || close {
+        let written = writer.write_all(&page.bytes);
+        // This thread's CPU since the last response: reading, parsing, answering.
+        let now = cpu_seconds(CpuClock::Thread);
+        if let (Some(now), Some(mark)) = (now, cpu_mark) {
+            let spent = ((now - mark) * 1e9) as u64;
+            state.server_cpu_ns.fetch_add(spent, Ordering::Relaxed);
+        }
+        cpu_mark = now;
+        if written.is_err() || close {
             return;
         }
     }
@@ -560,6 +588,10 @@ struct Listing {
 /// One measured run.
 struct Sample {
     seconds: f64,
+    /// CPU time (user + system) the client spent: for the Rust variants the process's minus
+    /// the server threads', for Python the script's process. Less disturbed than wall time by
+    /// other processes on the machine; `None` where the platform does not give it.
+    cpu_seconds: Option<f64>,
     rss_growth_kib: Option<u64>,
 }
 
@@ -618,6 +650,32 @@ async fn rust_next_links(base: &str, limit: usize) -> Result<Listing, BoxError> 
             return Err(format!("next link without a marker: {next}").into());
         }
     }
+}
+
+/// Every image through `ims::paginate`'s `into_stream()` (`/v2/images` with `next_links`,
+/// else `/v2/cloudimages`); the page count is left to the server's request count.
+async fn rust_stream(base: &str, limit: usize, next_links: bool) -> Result<Listing, BoxError> {
+    use futures::TryStreamExt;
+    let client = ims::Client::new(base, ims::Context::default());
+    let mut listing = Listing {
+        images: 0,
+        pages: 0,
+        last_id: None,
+    };
+    if next_links {
+        let mut images = client.list_images().limit(limit as i32).into_stream();
+        while let Some(image) = images.try_next().await? {
+            listing.images += 1;
+            listing.last_id = Some(image.id);
+        }
+    } else {
+        let mut images = client.list_cloud_images().limit(limit as i32).into_stream();
+        while let Some(image) = images.try_next().await? {
+            listing.images += 1;
+            listing.last_id = Some(image.id);
+        }
+    }
+    Ok(listing)
 }
 
 /// The same requests as [`rust_cloudimages`] with a bare reqwest client (configured like
@@ -740,6 +798,7 @@ fn python_run(
     let growth = number("rss_peak_kib")? - number("rss_before_kib")?;
     let sample = Sample {
         seconds: number("seconds")?,
+        cpu_seconds: result["cpu_seconds"].as_f64(),
         rss_growth_kib: Some(growth.max(0.0) as u64),
     };
     Ok((listing, sample))
@@ -760,6 +819,41 @@ fn proc_status_kib(field: &str) -> Option<u64> {
         .ok()
 }
 
+#[derive(Clone, Copy)]
+enum CpuClock {
+    Process,
+    Thread,
+}
+
+/// CPU time (user + system) of this process or this thread so far, in seconds.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn cpu_seconds(clock: CpuClock) -> Option<f64> {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
+    }
+    let id = match clock {
+        CpuClock::Process => 2, // CLOCK_PROCESS_CPUTIME_ID
+        CpuClock::Thread => 3,  // CLOCK_THREAD_CPUTIME_ID
+    };
+    let mut time = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `time` is a valid, writable timespec of the 64-bit Linux layout.
+    let status = unsafe { clock_gettime(id, &mut time) };
+    (status == 0).then(|| time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9)
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn cpu_seconds(_clock: CpuClock) -> Option<f64> {
+    None
+}
+
 /// Returns freed heap to the OS, so that a run's growth is not hidden by memory the
 /// allocator kept from the run before.
 fn trim_heap() {
@@ -777,13 +871,18 @@ fn trim_heap() {
 
 /// Measures `run`: wall time, and how far the peak resident set rose above the resident set
 /// at the start (Linux: `/proc/self/clear_refs` resets the peak; otherwise `None`).
-fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
+fn measure<T>(state: &ServerState, run: impl FnOnce() -> T) -> (T, Sample) {
     trim_heap();
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let before = proc_status_kib("VmRSS:");
+    let cpu_before = cpu_seconds(CpuClock::Process);
+    let server_before = state.server_cpu_seconds();
     let started = Instant::now();
     let value = run();
     let seconds = started.elapsed().as_secs_f64();
+    let cpu_seconds = cpu_seconds(CpuClock::Process)
+        .zip(cpu_before)
+        .map(|(after, before)| after - before - (state.server_cpu_seconds() - server_before));
     let peak = proc_status_kib("VmHWM:");
     let rss_growth_kib = match (reset, before, peak) {
         (true, Some(before), Some(peak)) => Some(peak.saturating_sub(before)),
@@ -793,6 +892,7 @@ fn measure<T>(run: impl FnOnce() -> T) -> (T, Sample) {
         value,
         Sample {
             seconds,
+            cpu_seconds,
             rss_growth_kib,
         },
     )
@@ -907,6 +1007,7 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
         cloudimages_requests: AtomicU64::new(0),
         images_requests: AtomicU64::new(0),
         bad_requests: AtomicU64::new(0),
+        server_cpu_ns: AtomicU64::new(0),
     });
     state.prewarm(config.limit);
     let base = format!("http://{}", start_server(Arc::clone(&state))?);
@@ -927,8 +1028,11 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
     }
     let expected_last = n.checked_sub(1).map(|i| state.catalog.ids[i].clone());
     // A marker listing stops at the first page shorter than the limit: n / limit full pages,
-    // then one short (possibly empty) page. A `next` listing stops at the page without `next`.
+    // then one short (possibly empty) page. `ims::paginate` stops cloudimages paging only at an
+    // empty page: one more request when the last page is short. A `next` listing stops at the
+    // page without `next`.
     let marker_pages = n / limit + 1;
+    let stream_pages = n.div_ceil(limit) + 1;
     let next_pages = n.div_ceil(limit).max(1);
 
     if bench_mode {
@@ -975,21 +1079,33 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
             let outcome: Result<(Listing, Sample), BoxError> = match variant {
                 Variant::RustCloudImages => {
                     let (listing, sample) =
-                        measure(|| runtime.block_on(rust_cloudimages(&base, limit)));
+                        measure(&state, || runtime.block_on(rust_cloudimages(&base, limit)));
+                    listing.map(|l| (l, sample))
+                }
+                Variant::RustCloudImagesStream => {
+                    let (listing, sample) = measure(&state, || {
+                        runtime.block_on(rust_stream(&base, limit, false))
+                    });
                     listing.map(|l| (l, sample))
                 }
                 Variant::RustNextLinks => {
                     let (listing, sample) =
-                        measure(|| runtime.block_on(rust_next_links(&base, limit)));
+                        measure(&state, || runtime.block_on(rust_next_links(&base, limit)));
+                    listing.map(|l| (l, sample))
+                }
+                Variant::RustNextLinksStream => {
+                    let (listing, sample) =
+                        measure(&state, || runtime.block_on(rust_stream(&base, limit, true)));
                     listing.map(|l| (l, sample))
                 }
                 Variant::RustHttpOnly => {
-                    let (listing, sample) =
-                        measure(|| runtime.block_on(rust_http_only(&base, limit, &state)));
+                    let (listing, sample) = measure(&state, || {
+                        runtime.block_on(rust_http_only(&base, limit, &state))
+                    });
                     listing.map(|l| (l, sample))
                 }
                 Variant::RustDecodeOnly => {
-                    let (listing, sample) = measure(|| rust_decode_only(&bodies));
+                    let (listing, sample) = measure(&state, || rust_decode_only(&bodies));
                     listing.map(|l| (l, sample))
                 }
                 Variant::Python => {
@@ -999,16 +1115,17 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
             };
             let after = state.counts();
             let served = match variant {
-                Variant::RustCloudImages | Variant::RustHttpOnly | Variant::Python => {
-                    Some(after.0 - before.0)
-                }
-                Variant::RustNextLinks => Some(after.1 - before.1),
+                Variant::RustCloudImages
+                | Variant::RustCloudImagesStream
+                | Variant::RustHttpOnly
+                | Variant::Python => Some(after.0 - before.0),
+                Variant::RustNextLinks | Variant::RustNextLinksStream => Some(after.1 - before.1),
                 Variant::RustDecodeOnly => None,
             };
-            let expected_pages = if variant == Variant::RustNextLinks {
-                next_pages
-            } else {
-                marker_pages
+            let expected_pages = match variant {
+                Variant::RustNextLinks | Variant::RustNextLinksStream => next_pages,
+                Variant::RustCloudImagesStream => stream_pages,
+                _ => marker_pages,
             };
             let what = format!(
                 "{} run {}",
@@ -1021,7 +1138,14 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
             );
             match outcome {
                 Err(error) => results.failures.push(format!("{what}: {error}")),
-                Ok((listing, sample)) => {
+                Ok((mut listing, sample)) => {
+                    if matches!(
+                        variant,
+                        Variant::RustCloudImagesStream | Variant::RustNextLinksStream
+                    ) {
+                        // A stream gives images, not pages: the server counted the requests.
+                        listing.pages = served.unwrap_or(0) as usize;
+                    }
                     let mut problems = Vec::new();
                     if listing.images != n {
                         problems.push(format!("{} images, expected {n}", listing.images));
@@ -1087,10 +1211,19 @@ fn print_report(config: &Config, results: &Results, bench_mode: bool) {
     let n = config.images;
     println!();
     println!(
-        "{:<32} {:>7} {:>5} {:>8} {:>8} {:>8} {:>10} {:>12}",
-        "tool", "images", "pages", "min s", "median s", "max s", "images/s", "peak RSS +MB"
+        "{:<32} {:>7} {:>5} {:>8} {:>8} {:>8} {:>10} {:>9} {:>12}",
+        "tool",
+        "images",
+        "pages",
+        "min s",
+        "median s",
+        "max s",
+        "images/s",
+        "cpu s",
+        "peak RSS +MB"
     );
     let mut medians = HashMap::new();
+    let mut cpu_medians = HashMap::new();
     for variant in &config.variants {
         let Some(samples) = results.samples.get(variant.key()) else {
             println!("{:<32} (no successful run)", variant.label());
@@ -1099,6 +1232,14 @@ fn print_report(config: &Config, results: &Results, bench_mode: bool) {
         let seconds: Vec<f64> = samples.iter().map(|s| s.seconds).collect();
         let s = stats(&seconds).expect("at least one sample");
         medians.insert(variant.key(), s.median);
+        let cpu: Vec<f64> = samples.iter().filter_map(|s| s.cpu_seconds).collect();
+        let cpu = match stats(&cpu) {
+            Some(c) => {
+                cpu_medians.insert(variant.key(), c.median);
+                format!("{:.3}", c.median)
+            }
+            None => "n/a".into(),
+        };
         let rss: Vec<f64> = samples
             .iter()
             .filter_map(|s| s.rss_growth_kib)
@@ -1109,7 +1250,7 @@ fn print_report(config: &Config, results: &Results, bench_mode: bool) {
             None => "n/a".into(),
         };
         println!(
-            "{:<32} {:>7} {:>5} {:>8.3} {:>8.3} {:>8.3} {:>10.0} {:>12}",
+            "{:<32} {:>7} {:>5} {:>8.3} {:>8.3} {:>8.3} {:>10.0} {:>9} {:>12}",
             variant.label(),
             n,
             results.pages.get(variant.key()).copied().unwrap_or(0),
@@ -1117,6 +1258,7 @@ fn print_report(config: &Config, results: &Results, bench_mode: bool) {
             s.median,
             s.max,
             n as f64 / s.median,
+            cpu,
             rss,
         );
     }
@@ -1124,30 +1266,42 @@ fn print_report(config: &Config, results: &Results, bench_mode: bool) {
         return;
     }
     println!();
-    if let (Some(rust), Some(python)) = (
-        results.samples.get("cloudimages"),
-        results.samples.get("python"),
-    ) {
-        // Repetition i of each ran back to back, so their ratio is taken under the same load.
-        let pairs: Vec<f64> = rust
-            .iter()
-            .zip(python)
-            .map(|(r, p)| p.seconds / r.seconds)
-            .collect();
-        let ratio = medians["python"] / medians["cloudimages"];
-        match stats(&pairs) {
-            Some(p) => println!(
-                "ratio python/rust (cloudimages): {ratio:.1}x on medians; per repetition pair \
-                 min {:.1}x, median {:.1}x, max {:.1}x",
-                p.min, p.median, p.max
-            ),
-            None => println!("ratio python/rust (cloudimages): {ratio:.1}x on medians"),
+    for rust_key in ["cloudimages", "stream"] {
+        let label = Variant::ALL
+            .into_iter()
+            .find(|v| v.key() == rust_key)
+            .map_or(rust_key, Variant::label);
+        let Some(rust_median) = medians.get(rust_key) else {
+            continue;
+        };
+        if let (Some(rust), Some(python)) =
+            (results.samples.get(rust_key), results.samples.get("python"))
+        {
+            // Repetition i of each ran back to back, so their ratio is taken under the same
+            // load.
+            let pairs: Vec<f64> = rust
+                .iter()
+                .zip(python)
+                .map(|(r, p)| p.seconds / r.seconds)
+                .collect();
+            let ratio = medians["python"] / rust_median;
+            if let Some(p) = stats(&pairs) {
+                println!(
+                    "ratio python / {label}: {ratio:.1}x on median wall time (per repetition \
+                     pair: min {:.1}x, median {:.1}x, max {:.1}x)",
+                    p.min, p.median, p.max
+                );
+            }
+            if let (Some(python_cpu), Some(rust_cpu)) =
+                (cpu_medians.get("python"), cpu_medians.get(rust_key))
+            {
+                println!(
+                    "ratio python / {label}: {:.1}x on median CPU time",
+                    python_cpu / rust_cpu
+                );
+            }
         }
-    }
-    if let Some(rust) = medians.get("cloudimages") {
-        let per_100k = rust * 100_000.0 / n.max(1) as f64;
-        println!(
-            "rust cloudimages: {per_100k:.3} s per 100k images (median; goal < 0.5 s, informational)"
-        );
+        let per_100k = rust_median * 100_000.0 / n.max(1) as f64;
+        println!("{label}: {per_100k:.3} s per 100k images (median; goal < 0.5 s, informational)");
     }
 }

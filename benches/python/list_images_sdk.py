@@ -7,11 +7,12 @@ until a page shorter than `limit`, with the last image id of each page as the ne
 
 It prints one JSON object on stdout:
 
-    {"images": 100000, "pages": 200, "seconds": 5.4, "last_id": "...",
-     "rss_before_kib": 52000, "rss_peak_kib": 61000}
+    {"images": 100000, "pages": 201, "seconds": 5.4, "cpu_seconds": 5.3, "last_id": "...",
+     "rss_before_kib": 38000, "rss_peak_kib": 44000}
 
 `seconds` covers building the client and the whole listing (not the interpreter's start or
-the imports). `rss_before_kib` is the resident set before the listing and `rss_peak_kib` its
+the imports); `cpu_seconds` is the process's CPU time (user + system) over the same span.
+`rss_before_kib` is the resident set before the listing and `rss_peak_kib` its
 peak during the listing, measured the way the Rust side measures itself: on Linux the peak
 (`VmHWM`) is reset through `/proc/self/clear_refs` first. (getrusage's `ru_maxrss` would not
 do: Linux carries it over from the parent across exec, so it reports the bench's own size.) Exits non-zero, with the error on stderr, when a request fails or the count is not
@@ -94,12 +95,15 @@ def main():
     reset_peak_rss()
     rss_before = rss_kib()
     started = time.perf_counter()
+    cpu_started = time.process_time()
     images, pages, last_id = list_all(args.endpoint, args.limit)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     result = {
         "images": images,
         "pages": pages,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "last_id": last_id,
         "rss_before_kib": rss_before,
         "rss_peak_kib": peak_rss_kib(),
