@@ -846,7 +846,7 @@ fn cpu_seconds(clock: CpuClock) -> Option<f64> {
     };
     // SAFETY: `time` is a valid, writable timespec of the 64-bit Linux layout.
     let status = unsafe { clock_gettime(id, &mut time) };
-    (status == 0).then(|| time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9)
+    (status == 0).then_some(time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9)
 }
 
 #[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
