@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Ok(())
         }
-        Err(ims::Error::ErrorResponse(error)) => {
+        Err(ims::GeneratedError::ErrorResponse(error)) => {
             let message = error
                 .error
                 .as_ref()

@@ -17,8 +17,8 @@
 //! can be only one, so further hooks (`pre`, `post`) belong in this module too.
 //!
 //! [`types::ErrorResponse`]: crate::types::ErrorResponse
-//! [`Error::ErrorResponse`]: crate::Error::ErrorResponse
-//! [`Error::InvalidResponsePayload`]: crate::Error::InvalidResponsePayload
+//! [`Error::ErrorResponse`]: crate::GeneratedError::ErrorResponse
+//! [`Error::InvalidResponsePayload`]: crate::GeneratedError::InvalidResponsePayload
 
 use std::time::Instant;
 
@@ -36,19 +36,24 @@ pub const MESSAGE_MAX_CHARS: usize = 200;
 pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-openstack-request-id", "x-compute-request-id"];
 
 impl ClientHooks<Context> for Client {
-    /// Removes progenitor's `api-version` header (the service has no use for it) and adds
-    /// the credentials. A failure to get credentials becomes `Error::Custom`.
+    /// Removes progenitor's `api-version` header (the service has no use for it), asks for
+    /// JSON (so Glance's errors come as JSON too) and adds the credentials. A failure to get
+    /// credentials becomes `Error::Custom("<operation>: authentication failed: ...")`, which
+    /// `ims::Error::from` reads back (`crate::error::hook_message`).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
+        request
+            .headers_mut()
+            .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         self.inner()
             .auth
             .authorize(self.client(), request)
             .await
-            .map_err(|e| Error::Custom(e.to_string()))
+            .map_err(|e| Error::Custom(crate::error::hook_message(info.operation_id, &e)))
     }
 
     /// Sends the request under the retry policy, in one tracing span per request.
@@ -69,7 +74,10 @@ impl ClientHooks<Context> for Client {
             attempts = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = send(self, request).instrument(span.clone()).await;
+        let result = send(self, request)
+            .instrument(span.clone())
+            .await
+            .map(|response| crate::error::tag_response(response, info.operation_id));
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(response) => {
@@ -166,7 +174,8 @@ async fn keep_error_body(response: reqwest::Response) -> reqwest::Result<reqwest
     let mut rebuilt = http::Response::builder()
         .status(status)
         .version(version)
-        .url(url);
+        .url(url)
+        .extension(crate::error::ErrorBody(body.clone()));
     if let Some(slot) = rebuilt.headers_mut() {
         *slot = headers;
     }

@@ -1,11 +1,12 @@
 //! Typed client for the Image Management Service (IMS) image-query APIs.
 //!
 //! The operations and types are generated from `openapi/ims.yaml` at build time; the modules
-//! beside them add what a generator cannot: open enums for growing value sets, and (in later
-//! modules) authentication, paging, retries and typed errors.
+//! beside them add what a generator cannot: open enums for growing value sets, one error type
+//! ([`Error`]), and (in later modules) authentication, paging and retries.
 
 pub mod auth;
 mod context;
+mod error;
 mod generated;
 mod hooks;
 pub mod paginate;
@@ -14,5 +15,10 @@ pub mod signing;
 pub mod values;
 
 pub use context::Context;
+pub use error::{Error, ErrorKind, OPERATION_HEADER};
 
-pub use generated::{builder, types, Client, ClientInfo, Error, ResponseValue};
+pub use generated::{builder, types, Client, ClientInfo, ResponseValue};
+
+/// The error the generated operations return (progenitor's); convert it into [`Error`] with
+/// `?` or `Error::from`.
+pub use generated::Error as GeneratedError;

@@ -9,7 +9,7 @@
 mod support;
 
 use ims::types::ErrorResponse;
-use ims::{Error, ResponseValue};
+use ims::{GeneratedError as Error, ResponseValue};
 use serde_json::json;
 use support::{CannedResponse, Server};
 

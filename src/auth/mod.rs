@@ -4,6 +4,8 @@ use std::fmt;
 
 use reqwest::header::HeaderValue;
 
+use crate::Error;
+
 /// Credentials a client sends with every request.
 #[derive(Clone, Default)]
 pub enum Auth {
@@ -23,23 +25,16 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// Why a request could not be given its credentials.
-#[derive(Debug)]
-pub struct AuthError(String);
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "authentication failed: {}", self.0)
-    }
-}
-
-impl std::error::Error for AuthError {}
-
 impl Auth {
     /// A fixed token; the header value is marked sensitive so it never shows in `Debug`.
-    pub fn token(token: &str) -> Result<Auth, AuthError> {
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the token holds characters a
+    /// header cannot carry.
+    pub fn token(token: &str) -> Result<Auth, Error> {
         let mut value = HeaderValue::from_str(token)
-            .map_err(|_| AuthError("the token holds characters a header cannot carry".into()))?;
+            .map_err(|_| Error::config("the token holds characters a header cannot carry"))?;
         value.set_sensitive(true);
         Ok(Auth::Token(value))
     }
@@ -49,7 +44,7 @@ impl Auth {
         &self,
         _http: &reqwest::Client,
         request: &mut reqwest::Request,
-    ) -> Result<(), AuthError> {
+    ) -> Result<(), Error> {
         match self {
             Auth::None => Ok(()),
             Auth::Token(token) => {
