@@ -160,6 +160,15 @@ impl Error {
         })
     }
 
+    /// Adds the underlying error, reachable through `source()`.
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        self.repr.source = Some(Arc::new(source));
+        self
+    }
+
     /// A transport error (`reqwest`): connect, timeout or other, with its URL and operation.
     fn transport(error: reqwest::Error) -> Error {
         let kind = if error.is_timeout() {

@@ -1,10 +1,12 @@
 //! Typed client for the Image Management Service (IMS) image-query APIs.
 //!
 //! The operations and types are generated from `openapi/ims.yaml` at build time; the modules
-//! beside them add what a generator cannot: open enums for growing value sets, one error type
-//! ([`Error`]), and (in later modules) authentication, paging and retries.
+//! beside them add what a generator cannot: open enums for growing value sets,
+//! authentication ([`auth`]), configuration ([`ClientBuilder`]), one error type ([`Error`]),
+//! paging and retries.
 
 pub mod auth;
+mod config;
 mod context;
 mod error;
 mod generated;
@@ -14,6 +16,7 @@ pub mod retry;
 pub mod signing;
 pub mod values;
 
+pub use config::{ClientBuilder, Cloud};
 pub use context::Context;
 pub use error::{Error, ErrorKind, OPERATION_HEADER};
 

@@ -1,0 +1,789 @@
+//! Keystone v3 password authentication with a cached token.
+//!
+//! See [`Keystone`] for how the token is cached and renewed.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::Secret;
+use crate::Error;
+
+/// Renew a token when less than this is left, or 10 % of its lifetime if that is less.
+const MAX_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+/// Attempts of a token request that fails with a 5xx or a refused connection (Keystone and
+/// IAM have short hiccups: a locked database, a restarting worker), `KEYSTONE_BACKOFF` times
+/// the attempt number apart. Still one fetch for the single flight.
+const KEYSTONE_ATTEMPTS: u32 = 3;
+const KEYSTONE_BACKOFF: Duration = Duration::from_millis(200);
+
+/// How long one token request may take (the retry policy's timeouts apply to the service's
+/// requests, not to Keystone's).
+const KEYSTONE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A Keystone domain, by id or by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Domain {
+    /// The domain's id.
+    Id(String),
+    /// The domain's name (such as `Default`, or `OTC00000000001000000xxx` on Open Telekom Cloud).
+    Name(String),
+}
+
+/// The user to authenticate, by id or by name within a domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum User {
+    /// The user's id.
+    Id(String),
+    /// The user's name and domain.
+    Name {
+        /// The user name.
+        name: String,
+        /// The domain the user belongs to.
+        domain: Domain,
+    },
+}
+
+impl User {
+    /// The user with this name in this domain.
+    pub fn name(name: impl Into<String>, domain: Domain) -> User {
+        User::Name {
+            name: name.into(),
+            domain,
+        }
+    }
+
+    /// The user with this id.
+    pub fn id(id: impl Into<String>) -> User {
+        User::Id(id.into())
+    }
+}
+
+/// The project the token is scoped to, by id or by name within a domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Project {
+    /// The project's id.
+    Id(String),
+    /// The project's name and domain.
+    Name {
+        /// The project name (on Open Telekom Cloud and Huawei Cloud, the region, such as
+        /// `eu-de`, or a sub-project such as `eu-de_myproject`).
+        name: String,
+        /// The domain the project belongs to.
+        domain: Domain,
+    },
+}
+
+impl Project {
+    /// The project with this name in this domain.
+    pub fn name(name: impl Into<String>, domain: Domain) -> Project {
+        Project::Name {
+            name: name.into(),
+            domain,
+        }
+    }
+
+    /// The project with this id.
+    pub fn id(id: impl Into<String>) -> Project {
+        Project::Id(id.into())
+    }
+}
+
+/// Keystone v3 password credentials, scoped to a project. `Debug` shows the password as
+/// `<redacted>`.
+#[derive(Clone, Debug)]
+pub struct Password {
+    auth_url: String,
+    user: User,
+    password: Secret,
+    project: Project,
+}
+
+impl Password {
+    /// Credentials for `POST {auth_url}/v3/auth/tokens`. `auth_url` is Keystone's URL, with or
+    /// without the trailing `/v3` (such as `https://iam.eu-de.otc.t-systems.com/v3`).
+    pub fn new(
+        auth_url: impl Into<String>,
+        user: User,
+        password: impl Into<String>,
+        project: Project,
+    ) -> Password {
+        Password {
+            auth_url: auth_url.into(),
+            user,
+            password: Secret::new(password),
+            project,
+        }
+    }
+
+    /// Keystone's URL as given.
+    pub fn auth_url(&self) -> &str {
+        &self.auth_url
+    }
+
+    /// The user.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// The project the token is scoped to.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// `{auth_url}/v3/auth/tokens` (without a second `/v3` when `auth_url` ends in it).
+    fn token_url(&self) -> Result<url::Url, Error> {
+        let base = self.auth_url.trim().trim_end_matches('/');
+        let joined = if base.ends_with("/v3") {
+            format!("{base}/auth/tokens")
+        } else {
+            format!("{base}/v3/auth/tokens")
+        };
+        let url = url::Url::parse(&joined).map_err(|e| {
+            Error::config(format!("the Keystone auth URL `{base}` is not a URL: {e}"))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::config(format!(
+                "the Keystone auth URL `{}` is not an http(s) URL",
+                shown(&url)
+            )));
+        }
+        Ok(url)
+    }
+
+    /// The JSON body of the token request (it holds the password: never log it).
+    fn request_body(&self) -> serde_json::Value {
+        fn domain(domain: &Domain) -> serde_json::Value {
+            match domain {
+                Domain::Id(id) => json!({ "id": id }),
+                Domain::Name(name) => json!({ "name": name }),
+            }
+        }
+        let mut user = match &self.user {
+            User::Id(id) => json!({ "id": id }),
+            User::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
+        };
+        user["password"] = json!(self.password.expose());
+        let project = match &self.project {
+            Project::Id(id) => json!({ "id": id }),
+            Project::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
+        };
+        json!({
+            "auth": {
+                "identity": { "methods": ["password"], "password": { "user": user } },
+                "scope": { "project": project }
+            }
+        })
+    }
+}
+
+/// A service of a Keystone catalog.
+#[derive(Clone, Debug, Deserialize)]
+#[non_exhaustive]
+pub struct CatalogService {
+    /// The service type, such as `image` or `identity`.
+    #[serde(rename = "type")]
+    pub service_type: String,
+    /// The service name, such as `glance`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Where the service answers.
+    #[serde(default)]
+    pub endpoints: Vec<CatalogEndpoint>,
+}
+
+/// One endpoint of a catalog service.
+#[derive(Clone, Debug, Deserialize)]
+#[non_exhaustive]
+pub struct CatalogEndpoint {
+    /// `public`, `internal` or `admin`.
+    pub interface: String,
+    /// The region's name.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The region's id.
+    #[serde(default)]
+    pub region_id: Option<String>,
+    /// The endpoint's URL.
+    pub url: String,
+}
+
+/// The endpoint URL of `service_type` for `interface` (`public`, `internal`, `admin`; the v2
+/// spellings `publicURL` ... are accepted) in `region` (any region when `None`, as long as
+/// there is only one).
+///
+/// # Errors
+///
+/// [`ErrorKind::Config`](crate::ErrorKind::Config) naming what the catalog offers instead
+/// when there is no such endpoint, or several regions and no region given.
+pub fn find_endpoint(
+    catalog: &[CatalogService],
+    service_type: &str,
+    region: Option<&str>,
+    interface: &str,
+) -> Result<String, Error> {
+    let interface = interface
+        .trim()
+        .trim_end_matches("URL")
+        .to_ascii_lowercase();
+    let endpoints: Vec<&CatalogEndpoint> = catalog
+        .iter()
+        .filter(|s| s.service_type == service_type)
+        .flat_map(|s| &s.endpoints)
+        .collect();
+    if endpoints.is_empty() {
+        let types: Vec<&str> = catalog.iter().map(|s| s.service_type.as_str()).collect();
+        return Err(Error::config(format!(
+            "the Keystone catalog has no `{service_type}` service (it lists: {}); set the endpoint explicitly",
+            if types.is_empty() {
+                "nothing; is the token scoped to a project?".to_string()
+            } else {
+                types.join(", ")
+            }
+        )));
+    }
+    let region_of = |e: &CatalogEndpoint| e.region.clone().or_else(|| e.region_id.clone());
+    let matching: Vec<&&CatalogEndpoint> = endpoints
+        .iter()
+        .filter(|e| e.interface.eq_ignore_ascii_case(&interface))
+        .filter(|e| {
+            region
+                .is_none_or(|r| e.region.as_deref() == Some(r) || e.region_id.as_deref() == Some(r))
+        })
+        .collect();
+    let mut regions: Vec<String> = matching.iter().filter_map(|e| region_of(e)).collect();
+    regions.sort();
+    regions.dedup();
+    match matching.first() {
+        Some(_) if region.is_none() && regions.len() > 1 => Err(Error::config(format!(
+            "the Keystone catalog lists `{service_type}` endpoints in several regions ({}); set the region (OS_REGION_NAME, region_name in clouds.yaml, or ClientBuilder::region)",
+            regions.join(", ")
+        ))),
+        Some(endpoint) => Ok(endpoint.url.clone()),
+        None => {
+            let offered: Vec<String> = endpoints
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} in {}",
+                        e.interface,
+                        region_of(e).unwrap_or_else(|| "no region".into())
+                    )
+                })
+                .collect();
+            Err(Error::config(format!(
+                "the Keystone catalog has no `{service_type}` endpoint for interface `{interface}`{} (it has: {}); check the region and interface settings",
+                region
+                    .map(|r| format!(" in region `{r}`"))
+                    .unwrap_or_default(),
+                offered.join(", ")
+            )))
+        }
+    }
+}
+
+/// A Keystone token with its catalog. `Debug` shows the expiry, not the token.
+#[derive(Clone)]
+pub struct Token {
+    value: HeaderValue,
+    expires_at: SystemTime,
+    refresh_at: Instant,
+    expires_local: Instant,
+    catalog: Arc<[CatalogService]>,
+}
+
+impl Token {
+    /// The token itself, for `X-Auth-Token` headers of other services. Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        self.value.to_str().unwrap_or_default()
+    }
+
+    /// When Keystone says the token expires.
+    pub fn expires_at(&self) -> SystemTime {
+        self.expires_at
+    }
+
+    /// The service catalog that came with the token.
+    pub fn catalog(&self) -> &[CatalogService] {
+        &self.catalog
+    }
+
+    /// The header value (marked sensitive).
+    pub(crate) fn header_value(&self) -> HeaderValue {
+        self.value.clone()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("value", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// A Keystone password session: the credentials, and the cached token shared by every clone
+/// (and so by every clone of a client). `Debug` shows no secret.
+///
+/// # How the token is cached and renewed
+///
+/// A [`Keystone`] holds the current token (with its catalog) behind a short `std` mutex that
+/// is never held across an `.await`, and a `tokio` mutex that is held for the whole Keystone
+/// request: only the task holding it fetches a token.
+///
+/// * A request whose cached token is fresh takes it at once.
+/// * Otherwise it waits for the refresh mutex and then looks again: if the task before it
+///   fetched a token meanwhile, it uses that one. So however many requests need a token at
+///   the same moment, Keystone gets one request (single flight). If that fetch failed, the
+///   waiters get its error instead of each asking Keystone again.
+/// * A token is renewed before it expires: once less than the lesser of 5 minutes and 10 % of
+///   its lifetime is left (lifetime = `expires_at - issued_at` as Keystone states them, counted
+///   on the local monotonic clock from when the request was sent, so clock skew does not
+///   matter). If the renewal fails while the old token is still valid, the old one is used.
+/// * When the service answers 401, the client drops the cached token only if it
+///   is the token the rejected request carried. Twenty requests rejected together therefore
+///   drop it once; those whose 401 arrives after the renewal find a different token cached,
+///   leave it alone, and are resent with it.
+#[derive(Clone)]
+pub struct Keystone {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    password: Password,
+    slot: Mutex<Slot>,
+    /// Held while fetching a token; holds the error of the last fetch if it failed.
+    refresh: tokio::sync::Mutex<Option<Error>>,
+    /// How many fetches have completed (successfully or not).
+    fetches: AtomicU64,
+}
+
+#[derive(Default)]
+struct Slot {
+    token: Option<Token>,
+    /// The last token was dropped because the service rejected it.
+    rejected: bool,
+}
+
+impl fmt::Debug for Keystone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let expires_at = self.slot().token.as_ref().map(|t| t.expires_at);
+        f.debug_struct("Keystone")
+            .field("password", &self.inner.password)
+            .field("token", &expires_at.map(|_| "<redacted>"))
+            .field("token_expires_at", &expires_at)
+            .finish()
+    }
+}
+
+impl Keystone {
+    /// A session with these credentials and no token yet.
+    pub fn new(password: Password) -> Keystone {
+        Keystone {
+            inner: Arc::new(Inner {
+                password,
+                slot: Mutex::new(Slot::default()),
+                refresh: tokio::sync::Mutex::new(None),
+                fetches: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The credentials.
+    pub fn password(&self) -> &Password {
+        &self.inner.password
+    }
+
+    /// The cached token, if any, without contacting Keystone (it may be about to expire).
+    pub fn cached_token(&self) -> Option<Token> {
+        self.slot().token.clone()
+    }
+
+    /// Drops the cached token: the next request fetches a new one.
+    pub fn invalidate(&self) {
+        self.slot().token = None;
+    }
+
+    /// A token that is not about to expire: the cached one, or a new one from Keystone
+    /// (through `http`), fetched once for all callers waiting at the same time.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Auth`](crate::ErrorKind::Auth) when Keystone cannot be reached or refuses
+    /// the credentials (the message says which, and what to check);
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) for an auth URL that is not a URL.
+    pub async fn token(&self, http: &reqwest::Client) -> Result<Token, Error> {
+        if let Some(token) = self.fresh(Instant::now()) {
+            return Ok(token);
+        }
+        let fetches_before = self.inner.fetches.load(Ordering::SeqCst);
+        let mut last_error = self.inner.refresh.lock().await;
+        if let Some(token) = self.fresh(Instant::now()) {
+            return Ok(token); // fetched by the task that held the lock before us
+        }
+        if self.inner.fetches.load(Ordering::SeqCst) != fetches_before
+            && let Some(error) = last_error.as_ref()
+        {
+            // The fetch we waited for failed: share its outcome rather than retry at once.
+            return self.still_valid().ok_or_else(|| error.clone());
+        }
+        let reason = {
+            let slot = self.slot();
+            match &slot.token {
+                None if slot.rejected => "rejected",
+                None => "initial",
+                Some(token) if Instant::now() >= token.expires_local => "expired",
+                Some(_) => "expiring",
+            }
+        };
+        let result = self.fetch(http, reason).await;
+        self.inner.fetches.fetch_add(1, Ordering::SeqCst);
+        match result {
+            Ok(token) => {
+                *last_error = None;
+                let mut slot = self.slot();
+                slot.token = Some(token.clone());
+                slot.rejected = false;
+                Ok(token)
+            }
+            Err(error) => {
+                *last_error = Some(error.clone());
+                match self.still_valid() {
+                    Some(token) => {
+                        tracing::warn!(error = %error, "could not renew the Keystone token; using the current one until it expires");
+                        Ok(token)
+                    }
+                    None => Err(error),
+                }
+            }
+        }
+    }
+
+    /// The URL of the `service_type` endpoint for `interface` in `region`, from the catalog of
+    /// the current token (fetched if needed). See [`find_endpoint`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Keystone::token`], and [`find_endpoint`]'s when the catalog has no such endpoint.
+    pub async fn endpoint(
+        &self,
+        http: &reqwest::Client,
+        service_type: &str,
+        region: Option<&str>,
+        interface: &str,
+    ) -> Result<String, Error> {
+        let token = self.token(http).await?;
+        find_endpoint(token.catalog(), service_type, region, interface)
+    }
+
+    /// The service rejected a request that carried `sent`: drop the cached token if it is
+    /// that one (a newer token, fetched after another rejection, is kept).
+    pub(crate) fn rejected(&self, sent: Option<&HeaderValue>) {
+        let mut slot = self.slot();
+        if sent.is_some() && slot.token.as_ref().map(|t| &t.value) == sent {
+            slot.token = None;
+            slot.rejected = true;
+            tracing::info!("the service rejected the Keystone token; a new one will be fetched");
+        }
+    }
+
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        // The slot holds plain data; a panic elsewhere cannot leave it inconsistent.
+        self.inner
+            .slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The cached token if it need not be renewed yet.
+    fn fresh(&self, now: Instant) -> Option<Token> {
+        self.slot().token.clone().filter(|t| now < t.refresh_at)
+    }
+
+    /// The cached token if it has not expired (it may be due for renewal).
+    fn still_valid(&self) -> Option<Token> {
+        self.slot()
+            .token
+            .clone()
+            .filter(|t| Instant::now() < t.expires_local)
+    }
+
+    /// `POST /v3/auth/tokens`.
+    async fn fetch(&self, http: &reqwest::Client, reason: &'static str) -> Result<Token, Error> {
+        let password = &self.inner.password;
+        let url = password.token_url()?;
+        let shown_url = shown(&url);
+        let mut attempt = 1;
+        let (response, started, started_wall) = loop {
+            let started = Instant::now();
+            let started_wall = SystemTime::now();
+            let result = http
+                .post(url.clone())
+                .timeout(KEYSTONE_TIMEOUT)
+                .header(ACCEPT, "application/json")
+                .json(&password.request_body())
+                .send()
+                .await;
+            let transient = match &result {
+                Ok(response) => matches!(response.status().as_u16(), 500 | 502 | 503 | 504),
+                Err(e) => e.is_connect(),
+            };
+            if !transient || attempt == KEYSTONE_ATTEMPTS {
+                break (result, started, started_wall);
+            }
+            tracing::debug!(
+                reason,
+                attempt,
+                status = result.as_ref().ok().map(|r| r.status().as_u16()),
+                "Keystone token request failed; trying again"
+            );
+            tokio::time::sleep(KEYSTONE_BACKOFF * attempt).await;
+            attempt += 1;
+        };
+        let response = response.map_err(|e| {
+            Error::auth(format!(
+                "could not reach Keystone at {shown_url}: {}; check the auth URL and the network",
+                crate::error::root_cause(&e)
+            ))
+            .with_source(e)
+        })?;
+        let status = response.status();
+        let request_id = crate::hooks::request_id(response.headers()).map(str::to_string);
+        tracing::debug!(
+            reason,
+            auth_url = %shown_url,
+            status = status.as_u16(),
+            duration_ms = started.elapsed().as_millis() as u64,
+            request_id = request_id.as_deref(),
+            "Keystone token request"
+        );
+        if !status.is_success() {
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let body = response.text().await.unwrap_or_default();
+            return Err(Error::auth(format!(
+                "Keystone at {shown_url} answered {status}: {}{}; {}",
+                keystone_message(status, content_type.as_deref(), &body),
+                request_id
+                    .map(|id| format!(" (request id {id})"))
+                    .unwrap_or_default(),
+                keystone_hint(status),
+            )));
+        }
+        let mut value = response
+            .headers()
+            .get("x-subject-token")
+            .cloned()
+            .ok_or_else(|| {
+                Error::auth(format!(
+                    "Keystone at {shown_url} answered {status} without an X-Subject-Token header; check that the auth URL is Keystone v3"
+                ))
+            })?;
+        value.set_sensitive(true);
+        let body: TokenBody = response.json().await.map_err(|e| {
+            Error::auth(format!(
+                "Keystone at {shown_url} answered {status} with a body that is not a v3 token: {}; check that the auth URL is Keystone v3",
+                crate::error::root_cause(&e)
+            ))
+        })?;
+        let expires_at = parse_time(&body.token.expires_at).ok_or_else(|| {
+            Error::auth(format!(
+                "Keystone at {shown_url} gave the token an expiry that is not a time: `{}`",
+                body.token.expires_at
+            ))
+        })?;
+        let issued_at = body.token.issued_at.as_deref().and_then(parse_time);
+        let lifetime = expires_at
+            .duration_since(issued_at.unwrap_or(started_wall))
+            .unwrap_or_default();
+        let margin = (lifetime / 10).min(MAX_MARGIN);
+        let expires_local = started + lifetime;
+        tracing::debug!(
+            reason,
+            lifetime_s = lifetime.as_secs(),
+            renew_after_s = (lifetime - margin).as_secs(),
+            "fetched a Keystone token"
+        );
+        Ok(Token {
+            value,
+            expires_at,
+            refresh_at: expires_local - margin,
+            expires_local,
+            catalog: body.token.catalog.into(),
+        })
+    }
+}
+
+/// The part of a token response this client reads.
+#[derive(Deserialize)]
+struct TokenBody {
+    token: TokenData,
+}
+
+#[derive(Deserialize)]
+struct TokenData {
+    expires_at: String,
+    #[serde(default)]
+    issued_at: Option<String>,
+    #[serde(default)]
+    catalog: Vec<CatalogService>,
+}
+
+/// An RFC 3339 time such as `2026-11-22T09:12:00.000000Z` (a missing offset means UTC).
+fn parse_time(text: &str) -> Option<SystemTime> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    time::OffsetDateTime::parse(text, &Rfc3339)
+        .or_else(|_| time::OffsetDateTime::parse(&format!("{text}Z"), &Rfc3339))
+        .ok()
+        .map(SystemTime::from)
+}
+
+/// What Keystone's error body says: `error.message`, or a summary of another body.
+fn keystone_message(status: StatusCode, content_type: Option<&str>, body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| crate::hooks::summarize(status, content_type, body))
+}
+
+/// What to check after Keystone refused a token request.
+fn keystone_hint(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => {
+            "check the user name (or id), password and user domain, and that the user has a role in the project"
+        }
+        403 => "the user may not use this project: check its role assignments",
+        404 => {
+            "check the auth URL (Keystone v3, such as https://iam.eu-de.otc.t-systems.com/v3) and the project and domain"
+        }
+        400 => "check the auth settings (user, domain and project names or ids)",
+        429 | 500..=599 => "Keystone is failing or overloaded: retry later",
+        _ => "check the auth settings",
+    }
+}
+
+/// A URL for messages: without any user name or password in it.
+fn shown(url: &url::Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Vec<CatalogService> {
+        serde_json::from_value(json!([
+            {"type": "identity", "endpoints": [{"interface": "public", "region": "r1", "url": "http://k"}]},
+            {"type": "image", "name": "glance", "endpoints": [
+                {"interface": "public", "region": "r1", "region_id": "r1", "url": "http://g1"},
+                {"interface": "internal", "region": "r1", "url": "http://g1i"},
+                {"interface": "public", "region": "r2", "url": "http://g2"}
+            ]}
+        ]))
+        .unwrap()
+    }
+
+    #[test]
+    fn endpoints_are_chosen_by_region_and_interface() {
+        let c = catalog();
+        assert_eq!(
+            find_endpoint(&c, "image", Some("r1"), "public").unwrap(),
+            "http://g1"
+        );
+        assert_eq!(
+            find_endpoint(&c, "image", Some("r1"), "internalURL").unwrap(),
+            "http://g1i"
+        );
+        assert_eq!(
+            find_endpoint(&c, "image", Some("r2"), "public").unwrap(),
+            "http://g2"
+        );
+        let several = find_endpoint(&c, "image", None, "public")
+            .unwrap_err()
+            .to_string();
+        assert!(several.contains("several regions (r1, r2)"), "{several}");
+        assert_eq!(
+            find_endpoint(&c, "image", None, "internal").unwrap(),
+            "http://g1i"
+        );
+        let missing = find_endpoint(&c, "image", Some("r3"), "public")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains("in region `r3`") && missing.contains("public in r2"),
+            "{missing}"
+        );
+        let no_service = find_endpoint(&c, "compute", None, "public")
+            .unwrap_err()
+            .to_string();
+        assert!(no_service.contains("identity, image"), "{no_service}");
+    }
+
+    #[test]
+    fn token_urls_get_one_v3() {
+        let url = |u: &str| {
+            Password::new(u, User::id("u"), "p", Project::id("p"))
+                .token_url()
+                .map(|u| u.to_string())
+        };
+        assert_eq!(
+            url("http://k:5000/v3").unwrap(),
+            "http://k:5000/v3/auth/tokens"
+        );
+        assert_eq!(
+            url("http://k:5000/v3/").unwrap(),
+            "http://k:5000/v3/auth/tokens"
+        );
+        assert_eq!(
+            url("http://k:5000").unwrap(),
+            "http://k:5000/v3/auth/tokens"
+        );
+        assert!(url("k:5000").is_err());
+    }
+
+    #[test]
+    fn the_request_body_scopes_to_the_project() {
+        let password = Password::new(
+            "http://k",
+            User::name("demo", Domain::Name("Default".into())),
+            "pw",
+            Project::name("demo", Domain::Id("default".into())),
+        );
+        assert_eq!(
+            password.request_body(),
+            json!({"auth": {
+                "identity": {"methods": ["password"], "password": {"user": {
+                    "name": "demo", "domain": {"name": "Default"}, "password": "pw"}}},
+                "scope": {"project": {"name": "demo", "domain": {"id": "default"}}}
+            }})
+        );
+        assert!(!format!("{password:?}").contains("pw\""), "{password:?}");
+    }
+
+    #[test]
+    fn keystone_times_parse() {
+        let t = parse_time("2026-11-22T09:12:00.000000Z").unwrap();
+        let u = parse_time("2026-11-22T09:12:01.500000").unwrap();
+        assert_eq!(u.duration_since(t).unwrap(), Duration::from_millis(1500));
+        assert!(parse_time("tomorrow").is_none());
+    }
+}

@@ -1,0 +1,404 @@
+//! Authentication over real HTTP: a fixed token, Keystone password auth (token fetched,
+//! cached, renewed before expiry and after a 401, one Keystone call however many requests
+//! wait), and AK/SK signatures, against the test server's fake Keystone and IMS.
+
+mod fake_cloud;
+mod support;
+
+use std::time::{Duration, SystemTime};
+
+use fake_cloud::FakeCloud;
+use futures::future::join_all;
+use ims::auth::{Auth, Domain, Password, Project, User};
+use ims::signing::AkSk;
+use ims::{Client, ErrorKind};
+use serde_json::json;
+use support::{CannedResponse, Server};
+
+const PASSWORD: &str = "pw-s3cr3t-value";
+
+fn password(cloud: &FakeCloud) -> Password {
+    Password::new(
+        cloud.auth_url(),
+        User::name("demo", Domain::Name("Default".into())),
+        PASSWORD,
+        Project::name("demo", Domain::Id("default".into())),
+    )
+}
+
+async fn keystone_client(cloud: &FakeCloud) -> Client {
+    Client::builder()
+        .endpoint(cloud.server.base_url())
+        .auth(Auth::password(password(cloud)))
+        .build()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_fixed_token_is_sent_as_x_auth_token() {
+    let server = Server::start(vec![CannedResponse::json(200, &json!({"images": []}))]);
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .auth(Auth::token("static-token-123").unwrap())
+        .build()
+        .await
+        .unwrap();
+    client.list_images().send().await.unwrap();
+    let request = server.single_request();
+    assert_eq!(request.header("x-auth-token"), Some("static-token-123"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert_eq!(request.header("api-version"), None);
+}
+
+#[tokio::test]
+async fn a_fixed_token_is_not_resent_after_a_401() {
+    let server = Server::start(vec![CannedResponse::json(
+        401,
+        &json!({"message": "expired", "code": "401 Unauthorized", "title": "Unauthorized"}),
+    )]);
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .auth(Auth::token("static").unwrap())
+        .build()
+        .await
+        .unwrap();
+    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "nothing can renew a fixed token"
+    );
+}
+
+#[tokio::test]
+async fn keystone_token_is_fetched_once_and_sent() {
+    let cloud = FakeCloud::start();
+    let client = keystone_client(&cloud).await;
+    for _ in 0..3 {
+        client.list_images().send().await.unwrap();
+    }
+    let keystone = cloud.keystone_requests();
+    assert_eq!(keystone.len(), 1, "the token is cached");
+    assert_eq!(keystone[0].method, "POST");
+    assert_eq!(keystone[0].path(), "/v3/auth/tokens");
+    let body: serde_json::Value = serde_json::from_slice(&keystone[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": "demo", "domain": {"name": "Default"}, "password": PASSWORD}}},
+            "scope": {"project": {"name": "demo", "domain": {"id": "default"}}}
+        }})
+    );
+    let ims = cloud.ims_requests();
+    assert_eq!(ims.len(), 3);
+    assert!(
+        ims.iter()
+            .all(|r| r.header("x-auth-token") == Some("tok-1")),
+        "{ims:#?}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_first_requests_share_one_token_request() {
+    let cloud = FakeCloud::start();
+    cloud.with(|s| s.keystone_delay = Duration::from_millis(100));
+    let client = keystone_client(&cloud).await;
+    let results = join_all((0..10).map(|_| client.list_images().send())).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(cloud.keystone_requests().len(), 1);
+}
+
+/// Tokens that live 2 s are renewed once less than 10 % (0.2 s) of that is left, before a
+/// request goes out: the third request carries a new token and is never rejected.
+#[tokio::test]
+async fn token_is_renewed_before_it_expires() {
+    let cloud = FakeCloud::start();
+    cloud.with(|s| s.lifetime = Duration::from_secs(2));
+    let client = keystone_client(&cloud).await;
+    client.list_images().send().await.unwrap();
+    client.list_images().send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1850)).await;
+    // tok-1 is still valid for ~150 ms, but inside the renewal margin.
+    client.list_images().send().await.unwrap();
+    let tokens: Vec<_> = cloud
+        .ims_requests()
+        .iter()
+        .map(|r| r.header("x-auth-token").unwrap().to_string())
+        .collect();
+    assert_eq!(tokens, ["tok-1", "tok-1", "tok-2"]);
+    assert_eq!(cloud.with(|s| s.rejections), 0, "no request was rejected");
+    assert_eq!(cloud.keystone_requests().len(), 2);
+}
+
+/// 20 requests go out with a token the service has revoked; their 401s come back spread over
+/// half a second while Keystone takes 100 ms to answer. Exactly one new token is fetched:
+/// the 401s during the fetch wait for it, and those after it find a token other than the one
+/// they carried and leave it alone. Each request is sent twice, and succeeds.
+#[tokio::test]
+async fn twenty_concurrent_401s_cause_one_token_request() {
+    let cloud = FakeCloud::start();
+    let client = keystone_client(&cloud).await;
+    client.list_images().send().await.unwrap();
+    cloud.with(|s| {
+        s.rejected.insert("tok-1".into());
+        s.keystone_delay = Duration::from_millis(100);
+        s.reject_delay = |n| Duration::from_millis(50 + 25 * n as u64);
+    });
+    let results = join_all((0..20).map(|_| client.list_images().send())).await;
+    for result in &results {
+        assert!(result.is_ok(), "{result:?}");
+    }
+    assert_eq!(
+        cloud.keystone_requests().len(),
+        2,
+        "one initial token, one renewal"
+    );
+    let ims = cloud.ims_requests();
+    let with = |token: &str| {
+        ims.iter()
+            .filter(|r| r.header("x-auth-token") == Some(token))
+            .count()
+    };
+    assert_eq!(
+        with("tok-1"),
+        21,
+        "the first request and each of the 20, once"
+    );
+    assert_eq!(with("tok-2"), 20, "each of the 20 resent once");
+    assert_eq!(cloud.with(|s| s.rejections), 20);
+}
+
+#[tokio::test]
+async fn a_request_rejected_twice_returns_the_401() {
+    let cloud = FakeCloud::start();
+    let client = keystone_client(&cloud).await;
+    cloud.with(|s| {
+        s.rejected.insert("tok-1".into());
+        s.rejected.insert("tok-2".into());
+    });
+    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
+    assert_eq!(error.operation(), Some("list_images"));
+    assert_eq!(cloud.ims_requests().len(), 2, "resent once, not more");
+    assert_eq!(cloud.keystone_requests().len(), 2);
+}
+
+/// Keystone refuses: every waiting request gets the refusal (from one Keystone call), as an
+/// authentication error naming the operation, Keystone's message and what to check, and
+/// never the password.
+#[tokio::test]
+async fn keystone_refusal_is_an_auth_error_shared_by_waiters() {
+    let cloud = FakeCloud::start();
+    cloud.with(|s| {
+        s.keystone_delay = Duration::from_millis(100);
+        s.keystone_failure = Some(
+            CannedResponse::json(
+                401,
+                &json!({"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}),
+            )
+            .header("X-Openstack-Request-Id", "req-k-401"),
+        );
+    });
+    let client = Client::builder()
+        .endpoint(cloud.server.base_url())
+        .auth(Auth::password(password(&cloud)))
+        .build()
+        .await
+        .unwrap();
+    let results = join_all((0..5).map(|_| client.list_images().send())).await;
+    assert_eq!(cloud.keystone_requests().len(), 1);
+    assert!(
+        cloud.ims_requests().is_empty(),
+        "nothing is sent without a token"
+    );
+    for result in results {
+        let error = ims::Error::from(result.unwrap_err());
+        assert_eq!(error.kind(), ErrorKind::Auth);
+        assert_eq!(error.operation(), Some("list_images"));
+        let text = error.to_string();
+        assert!(
+            text.starts_with("list_images: authentication failed: Keystone at http://127.0.0.1:"),
+            "{text}"
+        );
+        assert!(
+            text.contains("/v3/auth/tokens answered 401 Unauthorized: The request you have made requires authentication. (request id req-k-401); check the user name"),
+            "{text}"
+        );
+        assert!(!text.contains(PASSWORD) && !format!("{error:?}").contains(PASSWORD));
+    }
+}
+
+/// Keystone's 5xx (a locked database, a restarting worker) is retried twice, then reported.
+#[tokio::test]
+async fn keystone_5xx_is_retried_twice() {
+    let cloud = FakeCloud::start();
+    cloud.with(|s| {
+        s.keystone_failure = Some(CannedResponse::text(
+            500,
+            "text/html",
+            "<h1>Internal Server Error</h1>",
+        ));
+        s.keystone_failures_left = Some(2);
+    });
+    let client = keystone_client(&cloud).await;
+    client.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 3);
+
+    let cloud = FakeCloud::start();
+    cloud.with(|s| s.keystone_failure = Some(CannedResponse::new(503)));
+    let error = Client::builder()
+        .auth(Auth::password(password(&cloud)))
+        .build()
+        .await
+        .unwrap_err();
+    assert_eq!(cloud.keystone_requests().len(), 3);
+    assert!(
+        error.to_string().ends_with(
+            "answered 503 Service Unavailable: 503 Service Unavailable with an empty body; Keystone is failing or overloaded: retry later"
+        ),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_keystone_is_an_auth_error_at_build() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let auth = Auth::password(Password::new(
+        format!("http://127.0.0.1:{port}"),
+        User::id("u1"),
+        PASSWORD,
+        Project::id("p1"),
+    ));
+    let error = Client::builder().auth(auth).build().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Auth);
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "authentication failed: could not reach Keystone at http://127.0.0.1:{port}/v3/auth/tokens: "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("check the auth URL and the network"),
+        "{text}"
+    );
+}
+
+/// AK/SK: every request carries `Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=...,
+/// Signature=...`, `X-Sdk-Date` and `X-Project-Id`, and the signature is the one the signer
+/// computes for the request as the server received it.
+#[tokio::test]
+async fn aksk_requests_are_signed_consistently() {
+    let server = Server::start(vec![
+        CannedResponse::json(200, &json!({"images": []})),
+        CannedResponse::json(200, &json!({"images": []})),
+    ]);
+    let aksk = AkSk::new("AKTEST123", "sk-s3cr3t-value").with_project_id("proj-1");
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .auth(Auth::aksk(aksk.clone()))
+        .build()
+        .await
+        .unwrap();
+    client
+        .list_images()
+        .limit(5)
+        .name("a b")
+        .send()
+        .await
+        .unwrap();
+    client
+        .show_image()
+        .image_id("img-1")
+        .send()
+        .await
+        .unwrap_err();
+    for request in server.requests() {
+        assert_signed(&server, &request, &aksk);
+    }
+}
+
+/// A request 503'd and retried is signed again: one `Authorization` header, the old one not
+/// among the signed headers, and a valid signature on each attempt.
+#[tokio::test]
+async fn aksk_retried_attempts_are_signed_anew() {
+    let server = Server::start(vec![
+        CannedResponse::new(503),
+        CannedResponse::json(200, &json!({"images": []})),
+    ]);
+    let aksk = AkSk::new("AKTEST123", "sk-s3cr3t-value").with_project_id("proj-1");
+    let client = Client::builder()
+        .endpoint(server.base_url())
+        .auth(Auth::aksk(aksk.clone()))
+        .retry(
+            ims::retry::RetryPolicy::default()
+                .backoff(Duration::from_millis(10), Duration::from_millis(10)),
+        )
+        .build()
+        .await
+        .unwrap();
+    client.list_images().send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.header_all("authorization").len(), 1);
+        assert_signed(&server, request, &aksk);
+    }
+}
+
+/// The request carries an AK/SK signature that the signer computes again from the request
+/// as the server received it, at the time its `X-Sdk-Date` says.
+fn assert_signed(server: &Server, request: &support::RecordedRequest, aksk: &AkSk) {
+    let authorization = request.header("authorization").expect("Authorization");
+    assert!(
+        authorization.starts_with("SDK-HMAC-SHA256 Access=AKTEST123, SignedHeaders="),
+        "{authorization}"
+    );
+    assert_eq!(request.header("x-project-id"), Some("proj-1"));
+    let date = request.header("x-sdk-date").expect("X-Sdk-Date");
+    let signed: Vec<&str> = authorization
+        .split("SignedHeaders=")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .split(';')
+        .collect();
+    for name in ["accept", "host", "x-project-id", "x-sdk-date"] {
+        assert!(signed.contains(&name), "{name} not in {signed:?}");
+    }
+    assert!(!signed.contains(&"authorization"), "{signed:?}");
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in &request.headers {
+        if signed.contains(&name.to_ascii_lowercase().as_str()) {
+            headers.insert(
+                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+    }
+    let url = url::Url::parse(&format!("{}{}", server.base_url(), request.target)).unwrap();
+    let method = http::Method::from_bytes(request.method.as_bytes()).unwrap();
+    let signature = aksk
+        .sign(&method, &url, &headers, &request.body, sdk_date(date))
+        .unwrap();
+    assert_eq!(
+        signature.headers["authorization"].to_str().unwrap(),
+        authorization
+    );
+}
+
+/// `X-Sdk-Date` (`20261122T091200Z`) as a time.
+fn sdk_date(text: &str) -> SystemTime {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    time::PrimitiveDateTime::parse(text, &format)
+        .unwrap()
+        .assume_utc()
+        .into()
+}
