@@ -160,6 +160,11 @@ impl Error {
         })
     }
 
+    /// The text that says what went wrong, without the operation and the hints.
+    pub(crate) fn detail(&self) -> Option<&str> {
+        self.repr.detail.as_deref()
+    }
+
     /// Adds the underlying error, reachable through `source()`.
     pub(crate) fn with_source(
         mut self,

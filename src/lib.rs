@@ -16,7 +16,7 @@ pub mod retry;
 pub mod signing;
 pub mod values;
 
-pub use config::{ClientBuilder, Cloud};
+pub use config::{ClientBuilder, Cloud, default_search_dirs};
 pub use context::Context;
 pub use error::{Error, ErrorKind, OPERATION_HEADER};
 
