@@ -63,8 +63,41 @@ pub enum ErrorKind {
     Decode,
     /// The request could not be built from the given parameters.
     InvalidRequest,
+    /// The service's paging links or markers cannot be followed safely: a link to another
+    /// host, a link that is not usable, or a marker given twice. [`Error::paging`] says which.
+    Paging,
     /// Anything else.
     Other,
+}
+
+/// What is wrong with the service's paging, for an error of [`ErrorKind::Paging`]
+/// ([`Error::paging`]). The streams of [`crate::paginate`] end with such an error rather than
+/// follow a link or marker they cannot follow safely.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingProblem {
+    /// The service's link to the next page points to another scheme, host or port than the
+    /// client's endpoint; it was not followed (nothing was sent to it).
+    ForeignLink {
+        /// The link as the service sent it.
+        link: String,
+    },
+    /// The link to the next page cannot be used (not a URL, another resource, no marker).
+    BadLink {
+        /// The link as the service sent it.
+        link: String,
+        /// What is wrong with it, such as `it has no marker`.
+        reason: &'static str,
+    },
+    /// The service asked for a page with a marker it had already given: following it would
+    /// never end.
+    RepeatedMarker {
+        /// The marker.
+        marker: String,
+    },
+    /// The request for the next page ended without an answer: its task panicked or its
+    /// runtime shut down. [`Error::message`] says what happened.
+    Prefetch,
 }
 
 /// Why a call failed: the one error type of this crate.
@@ -105,6 +138,7 @@ struct Repr {
     headers: Option<HeaderMap>,
     url: Option<String>,
     detail: Option<String>,
+    paging: Option<PagingProblem>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -138,6 +172,7 @@ impl Repr {
             headers: None,
             url: None,
             detail: None,
+            paging: None,
             source: None,
         }
     }
@@ -158,6 +193,26 @@ impl Error {
             detail: Some(detail.into()),
             ..Repr::new(ErrorKind::Auth)
         })
+    }
+
+    /// A paging error of `operation` (such as `list_images`): `message` says what happened,
+    /// in a sentence without the operation and the hint, with the link or marker in it.
+    pub(crate) fn for_paging(operation: &str, problem: PagingProblem, message: String) -> Error {
+        Error::from(Repr {
+            operation: Some(operation.to_string()),
+            message: Some(message),
+            paging: Some(problem),
+            ..Repr::new(ErrorKind::Paging)
+        })
+    }
+
+    /// Names the operation, if the error does not know it yet (a success body that did not
+    /// decode keeps no trace of its operation, but a caller may know it).
+    pub(crate) fn or_operation(mut self, operation: &str) -> Error {
+        if self.repr.operation.is_none() {
+            self.repr.operation = Some(operation.to_string());
+        }
+        self
     }
 
     /// The text that says what went wrong, without the operation and the hints.
@@ -248,8 +303,9 @@ impl Error {
     }
 
     /// The operation that failed, by the generated method's name (`show_image`), when known:
-    /// always for error statuses, transport errors and authentication failures of a request;
-    /// never for configuration errors or a success body that did not decode.
+    /// always for error statuses, transport errors, authentication failures of a request and
+    /// paging errors; never for configuration errors, nor for a success body that did not
+    /// decode (except in the streams of [`crate::paginate`], which know their operation).
     pub fn operation(&self) -> Option<&str> {
         self.repr.operation.as_deref()
     }
@@ -265,9 +321,18 @@ impl Error {
     }
 
     /// What the service said went wrong: the IMS message, else the OpenStack `message`, else
-    /// a one-line summary of an HTML or text body.
+    /// a one-line summary of an HTML or text body. For [`ErrorKind::Paging`], what is wrong
+    /// with the service's paging, with the link or marker (such as `the service's next link
+    /// points to another host (https://evil.example/v2/images?marker=x), not to the client's
+    /// endpoint https://ims.example; it was not followed`).
     pub fn message(&self) -> Option<&str> {
         self.repr.message.as_deref()
+    }
+
+    /// What is wrong with the service's paging, for [`ErrorKind::Paging`]: the link or marker
+    /// that could not be followed.
+    pub fn paging(&self) -> Option<&PagingProblem> {
+        self.repr.paging.as_ref()
     }
 
     /// The OpenStack error `title`, such as `Not Found`.
@@ -351,6 +416,14 @@ impl fmt::Display for Error {
                 "the response could not be decoded: {detail}. Check that the endpoint is the IMS service."
             ),
             ErrorKind::InvalidRequest => write!(f, "invalid request: {detail}"),
+            ErrorKind::Paging => {
+                let message = self.repr.message.as_deref().unwrap_or("paging failed");
+                write!(f, "{message}.")?;
+                if let Some(hint) = self.repr.paging.as_ref().map(paging_hint) {
+                    write!(f, " {hint}")?;
+                }
+                Ok(())
+            }
             ErrorKind::Status => {
                 let Some(status) = self.repr.status else {
                     return write!(f, "the service answered with an error: {detail}");
@@ -402,6 +475,9 @@ impl fmt::Debug for Error {
         ];
         if let Some(status) = self.repr.status {
             d.field("status", &status.as_u16());
+        }
+        if let Some(paging) = &self.repr.paging {
+            d.field("paging", paging);
         }
         for (name, value) in optional {
             if let Some(value) = value {
@@ -457,6 +533,26 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
                 })
             }
             E::Custom(text) => from_hook_message(text),
+        }
+    }
+}
+
+/// What to check, for a paging error.
+fn paging_hint(problem: &PagingProblem) -> &'static str {
+    match problem {
+        PagingProblem::ForeignLink { .. } => {
+            "If the service is reached through another address, use that address as the endpoint."
+        }
+        PagingProblem::BadLink { .. } => {
+            "Check that the endpoint is the image service; a larger `limit` needs fewer pages."
+        }
+        PagingProblem::RepeatedMarker { .. } => {
+            "The service's paging is broken for this query (Glance repeats pages when sorting by \
+             a key some images have no value for): sort by another key or ask for a larger `limit`."
+        }
+        PagingProblem::Prefetch => {
+            "A panic in that task or a shut-down tokio runtime ends it: keep the runtime running \
+             while the stream is in use."
         }
     }
 }

@@ -62,7 +62,7 @@ impl ClientHooks<Context> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        crate::paginate::observe(self, &request);
+        crate::paginate::observe(self, &request, info.operation_id);
         let span = tracing::info_span!(
             "ims.request",
             operation = info.operation_id,

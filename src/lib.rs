@@ -18,7 +18,7 @@ pub mod values;
 
 pub use config::{ClientBuilder, Cloud, default_search_dirs};
 pub use context::Context;
-pub use error::{Error, ErrorKind, OPERATION_HEADER};
+pub use error::{Error, ErrorKind, OPERATION_HEADER, PagingProblem};
 
 pub use generated::{builder, types, Client, ClientInfo, ResponseValue};
 

@@ -4,9 +4,9 @@
 //!
 //! | method | gives |
 //! | --- | --- |
-//! | `.into_pages()` | [`Pages`]: a `Stream` of `Result<`[`Page`]`<T>, `[`PageError`]`>` |
-//! | `.into_stream()` | [`Items`]: a `Stream` of `Result<T, PageError>`, page after page |
-//! | `.all().await` | `Result<Vec<T>, PageError>`: every item |
+//! | `.into_pages()` | [`Pages`]: a `Stream` of `Result<`[`Page`]`<T>, `[`ims::Error`](crate::Error)`>` |
+//! | `.into_stream()` | [`Items`]: a `Stream` of `Result<T, ims::Error>`, page after page |
+//! | `.all().await` | `Result<Vec<T>, ims::Error>`: every item |
 //!
 //! for `list_images` (`GET /v2/images`, items [`types::Image`]), `list_cloud_images`
 //! (`GET /v2/cloudimages`, [`types::Image`]) and the two compute lists (`list_compute_images`,
@@ -14,7 +14,7 @@
 //! [`Items::max_items`] stop after that many items.
 //!
 //! ```no_run
-//! # async fn run(client: &ims::Client) -> Result<(), ims::paginate::PageError> {
+//! # async fn run(client: &ims::Client) -> Result<(), ims::Error> {
 //! use futures::TryStreamExt;
 //! use ims::values::Visibility;
 //!
@@ -30,8 +30,9 @@
 //! - `/v2/images` answers with a `next` link (`/v2/images?limit=5&marker=<id>&…`) on every page
 //!   but the last. The link is resolved against the URL the page was fetched from and must
 //!   stay on the scheme, host and port of the client's base URL and name the same operation
-//!   (its path ends in `/v2/images`); a link to anywhere else is refused with
-//!   [`PageError::ForeignLink`] (or [`PageError::BadLink`]) and never contacted. The next page
+//!   (its path ends in `/v2/images`); a link to anywhere else is refused with an error of
+//!   [`ErrorKind::Paging`](crate::ErrorKind::Paging) ([`PagingProblem::ForeignLink`], or
+//!   [`PagingProblem::BadLink`]) and never contacted. The next page
 //!   is then the first page's request again, every filter as it was, with the link's `marker`.
 //! - `/v2/cloudimages` has no links: the next page is asked for with `marker` = the id of the
 //!   last image of the page.
@@ -41,8 +42,19 @@
 //!
 //! Paging stops at a page without a link, at an empty page (when the last page is exactly
 //! full, Glance's `next` leads to an empty one), or when [`max_items`](Pages::max_items) is
-//! reached. A marker that comes back a second time is an error ([`PageError::RepeatedMarker`]),
-//! never an endless loop.
+//! reached. A marker that comes back a second time is an error
+//! ([`PagingProblem::RepeatedMarker`]), never an endless loop.
+//!
+//! ## Errors
+//!
+//! The streams yield [`ims::Error`](crate::Error), like every call of the crate. A failed
+//! request for a page (an error status, a connection error, a body that does not decode) is
+//! the same error as the operation's own `send()` would give, converted with `Error::from`;
+//! paging that cannot go on safely is an error of kind
+//! [`ErrorKind::Paging`](crate::ErrorKind::Paging), whose [`Error::paging`](crate::Error::paging)
+//! says what ([`PagingProblem`]). Either way [`Error::operation`](crate::Error::operation)
+//! names the list operation (`list_images`, `list_cloud_images`, ...), and the stream ends
+//! after the error.
 //!
 //! ## Prefetch and memory
 //!
@@ -71,95 +83,11 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::types::{self, ErrorResponse};
-use crate::{Client, Context, ResponseValue, builder};
+use crate::{Client, Context, Error, PagingProblem, ResponseValue, builder};
 
 /// The error of one request, as the generated operations return it (progenitor's error with
-/// the service's [`ErrorResponse`] body).
-pub type RequestError = crate::generated::Error<ErrorResponse>;
-
-/// Why a page could not be had. After an error the stream ends.
-///
-/// `Request` holds the request's error as the operations return it (unboxed, so it can be
-/// matched in place); it is large, but errors end the stream and are rare.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
-pub enum PageError {
-    /// The request for a page failed: an error status, a connection error, a body that does
-    /// not decode.
-    Request(RequestError),
-    /// The service's link to the next page points to another scheme, host or port than the
-    /// client's base URL; it was not followed.
-    ForeignLink {
-        /// The link as the service sent it.
-        link: String,
-    },
-    /// The link to the next page cannot be used.
-    BadLink {
-        /// The link as the service sent it.
-        link: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The service asked for a page with a marker it had already given: following it would
-    /// never end.
-    RepeatedMarker {
-        /// The marker.
-        marker: String,
-    },
-    /// The task fetching the next page ended without an answer (it panicked or its runtime
-    /// shut down).
-    Prefetch(String),
-}
-
-impl PageError {
-    /// The status of the response, when the error is an error response.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            PageError::Request(error) => error.status(),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for PageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PageError::Request(error) => write!(f, "page request failed: {error}"),
-            PageError::ForeignLink { link } => {
-                write!(
-                    f,
-                    "refused to follow a next-page link to another host: {link}"
-                )
-            }
-            PageError::BadLink { link, reason } => {
-                write!(f, "unusable next-page link ({reason}): {link}")
-            }
-            PageError::RepeatedMarker { marker } => {
-                write!(
-                    f,
-                    "the service repeated the page marker {marker:?}; paging stopped"
-                )
-            }
-            PageError::Prefetch(message) => write!(f, "page prefetch failed: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for PageError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PageError::Request(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<RequestError> for PageError {
-    fn from(error: RequestError) -> PageError {
-        PageError::Request(error)
-    }
-}
+/// the service's [`ErrorResponse`] body); the streams convert it into [`Error`].
+type RequestError = crate::generated::Error<ErrorResponse>;
 
 /// One page of a list.
 #[derive(Clone, Debug)]
@@ -179,10 +107,10 @@ struct Options {
     max_items: Option<usize>,
 }
 
-type PageStream<'a, T> = BoxStream<'a, Result<Page<T>, PageError>>;
+type PageStream<'a, T> = BoxStream<'a, Result<Page<T>, Error>>;
 type Start<'a, T> = Box<dyn FnOnce(Options) -> PageStream<'a, T> + Send + 'a>;
 
-/// The pages of a list, as a `Stream` of `Result<Page<T>, PageError>`; from `.into_pages()` on
+/// The pages of a list, as a `Stream` of `Result<Page<T>, Error>`; from `.into_pages()` on
 /// the builder of a list operation. Nothing is sent before the first poll.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<'a, T> {
@@ -216,13 +144,13 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
     }
 
     /// Every item of every page.
-    pub async fn all(self) -> Result<Vec<T>, PageError> {
+    pub async fn all(self) -> Result<Vec<T>, Error> {
         self.into_items().all().await
     }
 }
 
 impl<'a, T: Send + 'a> Stream for Pages<'a, T> {
-    type Item = Result<Page<T>, PageError>;
+    type Item = Result<Page<T>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -236,7 +164,7 @@ impl<'a, T: Send + 'a> Stream for Pages<'a, T> {
     }
 }
 
-/// The items of a list, page after page, as a `Stream` of `Result<T, PageError>`; from
+/// The items of a list, page after page, as a `Stream` of `Result<T, Error>`; from
 /// `.into_stream()` on the builder of a list operation. Nothing is sent before the first poll.
 #[must_use = "streams do nothing unless polled"]
 pub struct Items<'a, T> {
@@ -253,7 +181,7 @@ impl<'a, T: Send + 'a> Items<'a, T> {
     }
 
     /// Every item, in order.
-    pub async fn all(self) -> Result<Vec<T>, PageError> {
+    pub async fn all(self) -> Result<Vec<T>, Error> {
         self.try_collect().await
     }
 }
@@ -262,7 +190,7 @@ impl<'a, T: Send + 'a> Items<'a, T> {
 impl<T> Unpin for Items<'_, T> {}
 
 impl<'a, T: Send + 'a> Stream for Items<'a, T> {
-    type Item = Result<T, PageError>;
+    type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -291,7 +219,8 @@ enum Cursor {
 /// A list operation that pages: its response type and how it continues.
 trait Listing: DeserializeOwned + Send + 'static {
     type Item: Send + 'static;
-    /// The operation id the generated code gives the hooks.
+    /// The operation id the generated code gives the hooks; the pager uses the one the hooks
+    /// saw (the two compute lists share a response type), this only when they saw none.
     const OPERATION_ID: &'static str;
     /// How the path of a next-page link must end.
     const PATH_SUFFIX: &'static str;
@@ -349,10 +278,12 @@ impl Listing for types::ComputeImageList {
 /// operation of the spec lists the same ones); others are `Error::UnexpectedResponse`.
 const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 500, 503];
 
-/// What the hooks saw of a pager's first request: the client it went through and its URL.
+/// What the hooks saw of a pager's first request: the client it went through, its URL and
+/// its operation.
 struct Observed {
     client: Arc<Client>,
     url: Url,
+    operation: &'static str,
 }
 
 tokio::task_local! {
@@ -361,9 +292,10 @@ tokio::task_local! {
 
 /// Called by the `exec` hook for every request. Inside the first request of a pager (and only
 /// there: the task-local is set for that future alone), keeps a clone of the client and the
-/// request's URL, from which the pager asks for the next pages. Builders borrow the client and
-/// keep their fields private; this is how a pager learns the client and its base URL.
-pub(crate) fn observe(client: &Client, request: &reqwest::Request) {
+/// request's URL, from which the pager asks for the next pages, and the operation, under whose
+/// name they are asked for. Builders borrow the client and keep their fields private; this is
+/// how a pager learns the client and its base URL.
+pub(crate) fn observe(client: &Client, request: &reqwest::Request, operation: &'static str) {
     let _ = OBSERVED.try_with(|slot| {
         let mut slot = slot.borrow_mut();
         if slot.is_none() {
@@ -374,6 +306,7 @@ pub(crate) fn observe(client: &Client, request: &reqwest::Request) {
                     client.inner.clone(),
                 )),
                 url: request.url().clone(),
+                operation,
             });
         }
     });
@@ -411,10 +344,10 @@ type FirstPage<'a, L> = BoxFuture<'a, (Result<ResponseValue<L>, RequestError>, O
 enum State<'a, L: Listing> {
     /// Nothing sent yet.
     First(FirstPage<'a, L>),
-    /// The next page is on its way.
-    Fetching(Prefetch<L>, Pager, Option<String>),
+    /// The next page is on its way. (The pager is boxed: it is large beside the other states.)
+    Fetching(Prefetch<L>, Box<Pager>, Option<String>),
     /// The next poll gives this error, then the end.
-    Fail(PageError),
+    Fail(Error),
     /// The end.
     Done,
 }
@@ -422,6 +355,9 @@ enum State<'a, L: Listing> {
 /// What a pager keeps between pages.
 struct Pager {
     client: Arc<Client>,
+    /// The operation of the first request (`list_images`, ...): the later pages are asked
+    /// for, and errors named, under it.
+    operation: &'static str,
     /// The first page's URL: the next pages are asked for with it, `marker` replaced.
     first_url: Url,
     seen_markers: HashSet<String>,
@@ -444,31 +380,52 @@ fn pages<'a, L: Listing>(
             State::Done => return None,
             State::Fail(error) => return Some((Err(error), State::Done)),
             State::First(first) => match first.await {
-                (Err(error), _) => return Some((Err(error.into()), State::Done)),
+                (Err(error), _) => {
+                    return Some((Err(request_error(error, L::OPERATION_ID)), State::Done));
+                }
                 (Ok(_), None) => {
-                    let error = PageError::Prefetch(
-                        "the first request did not pass the client's hooks".into(),
+                    let error = Error::for_paging(
+                        L::OPERATION_ID,
+                        PagingProblem::Prefetch,
+                        "the first request did not pass the client's hooks, so the next pages \
+                         cannot be asked for"
+                            .into(),
                     );
                     return Some((Err(error), State::Done));
                 }
-                (Ok(response), Some(Observed { client, url })) => {
-                    let marker = query_value(&url, "marker");
-                    let pager = Pager {
+                (
+                    Ok(response),
+                    Some(Observed {
                         client,
+                        url,
+                        operation,
+                    }),
+                ) => {
+                    let marker = query_value(&url, "marker");
+                    let pager = Box::new(Pager {
+                        client,
+                        operation,
                         seen_markers: marker.iter().cloned().collect(),
                         first_url: url,
                         pages: 0,
                         items: 0,
                         max_items: options.max_items,
-                    };
+                    });
                     (response, pager, marker)
                 }
             },
             State::Fetching(mut task, pager, marker) => match (&mut task.0).await {
                 Ok(Ok(response)) => (response, pager, marker),
-                Ok(Err(error)) => return Some((Err(error.into()), State::Done)),
+                Ok(Err(error)) => {
+                    return Some((Err(request_error(error, pager.operation)), State::Done));
+                }
                 Err(join) => {
-                    return Some((Err(PageError::Prefetch(join.to_string())), State::Done));
+                    let error = Error::for_paging(
+                        pager.operation,
+                        PagingProblem::Prefetch,
+                        format!("the request for the next page ended without an answer ({join})"),
+                    );
+                    return Some((Err(error), State::Done));
                 }
             },
         };
@@ -479,7 +436,9 @@ fn pages<'a, L: Listing>(
         }
         let mut next = match cursor {
             Cursor::Link(None) => Ok(None),
-            Cursor::Link(Some(link)) => next_marker::<L>(&link, &page_url).map(Some),
+            Cursor::Link(Some(link)) => {
+                next_marker::<L>(pager.operation, &link, &page_url).map(Some)
+            }
             Cursor::AfterLastItem => Ok(items.last().map(|item| L::item_id(item).to_string())),
         };
         if let Some(max) = pager.max_items {
@@ -500,12 +459,20 @@ fn pages<'a, L: Listing>(
             Ok(None) => State::Done,
             Err(error) => State::Fail(error),
             Ok(Some(marker)) if !pager.seen_markers.insert(marker.clone()) => {
-                State::Fail(PageError::RepeatedMarker { marker })
+                let message = format!(
+                    "the service gave the page marker {marker:?} a second time; paging stopped \
+                     rather than loop"
+                );
+                State::Fail(Error::for_paging(
+                    pager.operation,
+                    PagingProblem::RepeatedMarker { marker },
+                    message,
+                ))
             }
             Ok(Some(marker)) => {
                 let url = with_marker(&pager.first_url, Some(&marker));
-                let fetch =
-                    fetch::<L>(Arc::clone(&pager.client), url).instrument(tracing::Span::current());
+                let fetch = fetch::<L>(Arc::clone(&pager.client), url, pager.operation)
+                    .instrument(tracing::Span::current());
                 State::Fetching(AbortOnDrop(tokio::spawn(fetch)), pager, Some(marker))
             }
         };
@@ -514,15 +481,22 @@ fn pages<'a, L: Listing>(
     .boxed()
 }
 
-/// Sends a GET for a page through the client's hooks and decodes it as the generated
-/// operation would.
+/// The error of a page's request, as [`Error`]; a success body that does not decode keeps
+/// no trace of its operation, which the pager knows.
+fn request_error(error: RequestError, operation: &str) -> Error {
+    Error::from(error).or_operation(operation)
+}
+
+/// Sends a GET for a page of `operation` through the client's hooks and decodes it as the
+/// generated operation would.
 async fn fetch<L: Listing>(
     client: Arc<Client>,
     url: Url,
+    operation: &'static str,
 ) -> Result<ResponseValue<L>, RequestError> {
     let client: &Client = &client;
     let info = OperationInfo {
-        operation_id: L::OPERATION_ID,
+        operation_id: operation,
     };
     let mut request = client
         .client
@@ -544,22 +518,41 @@ async fn fetch<L: Listing>(
 
 /// The marker of a next-page link, after checking that the link (resolved against the URL of
 /// the page that gave it) stays on that URL's scheme, host and port and names the operation.
-#[allow(clippy::result_large_err)] // see PageError
-fn next_marker<L: Listing>(link: &str, page_url: &Url) -> Result<String, PageError> {
-    let bad = |reason| PageError::BadLink {
-        link: link.to_string(),
-        reason,
+fn next_marker<L: Listing>(operation: &str, link: &str, page_url: &Url) -> Result<String, Error> {
+    let bad = |reason| {
+        Error::for_paging(
+            operation,
+            PagingProblem::BadLink {
+                link: link.to_string(),
+                reason,
+            },
+            format!("the service's next link ({link}) cannot be followed: {reason}"),
+        )
     };
     let resolved = page_url
         .join(link)
-        .map_err(|_| bad("not a URL reference"))?;
-    if resolved.scheme() != page_url.scheme()
-        || resolved.host_str() != page_url.host_str()
-        || resolved.port_or_known_default() != page_url.port_or_known_default()
-    {
-        return Err(PageError::ForeignLink {
-            link: link.to_string(),
-        });
+        .map_err(|_| bad("it is not a URL reference"))?;
+    let elsewhere = if resolved.host_str() != page_url.host_str() {
+        Some("host")
+    } else if resolved.scheme() != page_url.scheme() {
+        Some("scheme")
+    } else if resolved.port_or_known_default() != page_url.port_or_known_default() {
+        Some("port")
+    } else {
+        None
+    };
+    if let Some(what) = elsewhere {
+        let endpoint = page_url.origin().ascii_serialization();
+        return Err(Error::for_paging(
+            operation,
+            PagingProblem::ForeignLink {
+                link: link.to_string(),
+            },
+            format!(
+                "the service's next link points to another {what} ({link}), not to the client's \
+                 endpoint {endpoint}; it was not followed"
+            ),
+        ));
     }
     if !resolved.path().ends_with(L::PATH_SUFFIX) {
         return Err(bad("it names another resource"));
@@ -626,7 +619,7 @@ macro_rules! paging_methods {
             }
 
             #[doc = concat!("Every item of ", $what, ", from all pages.")]
-            pub async fn all(self) -> Result<Vec<$item>, PageError> {
+            pub async fn all(self) -> Result<Vec<$item>, Error> {
                 self.into_stream().all().await
             }
         }
@@ -684,10 +677,15 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::result_large_err)]
     fn next_links_are_checked() {
         let page = url("http://127.0.0.1:8000/prefix/v2/images?limit=5");
-        let marker = |link| next_marker::<types::ImageList>(link, &page);
+        let marker = |link| next_marker::<types::ImageList>("list_images", link, &page);
+        let problem = |link| {
+            let error = marker(link).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::Paging, "{link}");
+            assert_eq!(error.operation(), Some("list_images"), "{link}");
+            error.paging().cloned()
+        };
         assert_eq!(marker("/v2/images?limit=5&marker=abc").unwrap(), "abc");
         assert_eq!(
             marker("http://127.0.0.1:8000/prefix/v2/images?marker=a%20b").unwrap(),
@@ -699,8 +697,11 @@ mod tests {
             "http://127.0.0.1:8001/v2/images?marker=abc",
             "//evil.example/v2/images?marker=abc",
         ] {
-            assert!(
-                matches!(marker(foreign), Err(PageError::ForeignLink { .. })),
+            assert_eq!(
+                problem(foreign),
+                Some(PagingProblem::ForeignLink {
+                    link: foreign.to_string()
+                }),
                 "{foreign}"
             );
         }
@@ -710,7 +711,7 @@ mod tests {
             "/v2/other?marker=abc",
         ] {
             assert!(
-                matches!(marker(bad), Err(PageError::BadLink { .. })),
+                matches!(problem(bad), Some(PagingProblem::BadLink { link, .. }) if link == bad),
                 "{bad}"
             );
         }

@@ -94,6 +94,23 @@ async fn an_error_response_exits_1_with_a_readable_message() {
 }
 
 #[tokio::test]
+async fn a_refused_next_link_ends_the_listing_with_a_readable_message() {
+    let link = "https://evil.example/v2/images?marker=i1";
+    let server = Server::start(vec![CannedResponse::json(200, &json!({"images": [image("i1", "one")], "next": link}))]);
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(&["--no-auth", "--endpoint", &base, "images", "list", "-o", "ndjson"], &[]).await;
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 1, "the first page is printed: {stdout}");
+    assert!(
+        stderr.starts_with(&format!(
+            "ims: list_images: the service's next link points to another host ({link}), not to the client's endpoint {base}; it was not followed."
+        )),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn a_token_from_the_environment_is_sent() {
     let server = Server::start(vec![CannedResponse::json(200, &image("i1", "one"))]);
     let base = server.base_url();

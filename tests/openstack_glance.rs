@@ -14,12 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures::{StreamExt, TryStreamExt};
 use ims::builder::ListImages;
-use ims::paginate::{PageError, RequestError};
 use ims::types::Image;
 use ims::values::{
     ContainerFormat, DiskFormat, ImageStatus, ImageType, MemberStatus, OsType, Platform, SortKey,
     Visibility,
 };
+use ims::{ErrorKind, GeneratedError, PagingProblem};
 use serde_json::Value;
 
 struct Glance {
@@ -639,7 +639,13 @@ async fn sort_by_size_and_glances_marker_loop() {
         .all()
         .await;
     match paged {
-        Err(PageError::RepeatedMarker { marker }) => assert!(!marker.is_empty()),
+        Err(error) if error.kind() == ErrorKind::Paging => {
+            assert_eq!(error.operation(), Some("list_images"), "{error}");
+            match error.paging() {
+                Some(PagingProblem::RepeatedMarker { marker }) => assert!(!marker.is_empty()),
+                other => panic!("expected RepeatedMarker, got {other:?}"),
+            }
+        }
         other => panic!(
             "expected the repeated marker to stop paging, got {:?}",
             other.map(|v| v.len())
@@ -652,7 +658,7 @@ async fn an_unknown_image_is_a_typed_404() {
     let glance = glance_or_skip!();
     let id = "00000000-0000-0000-0000-000000000000";
     match glance.client.show_image().image_id(id).send().await {
-        Err(RequestError::ErrorResponse(error)) => {
+        Err(GeneratedError::ErrorResponse(error)) => {
             assert_eq!(error.status(), 404);
             assert_eq!(error.code.as_deref(), Some("404 Not Found"));
             let message = error.message.as_deref().unwrap();
@@ -690,9 +696,10 @@ async fn bad_requests_are_typed_400s() {
     ];
     for (what, builder, expected) in cases {
         match builder.into_pages().next().await {
-            Some(Err(PageError::Request(RequestError::ErrorResponse(error)))) => {
-                assert_eq!(error.status(), 400, "{what}");
-                let message = error.message.as_deref().unwrap_or_default();
+            Some(Err(error)) if error.kind() == ErrorKind::Status => {
+                assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{what}");
+                assert_eq!(error.operation(), Some("list_images"), "{what}");
+                let message = error.message().unwrap_or_default();
                 assert!(message.contains(expected), "{what}: {message}");
             }
             other => panic!("{what}: expected a 400 error response, got {other:?}"),

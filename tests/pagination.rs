@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use ims::paginate::{PageError, RequestError};
 use ims::retry::{Jitter, RetryPolicy};
 use ims::values::{Platform, Visibility};
+use ims::{ErrorKind, PagingProblem};
 use serde_json::{Value, json};
 use support::{CannedResponse, RecordedRequest, Server};
 
@@ -57,6 +57,25 @@ fn glance(all: Vec<Value>) -> Server {
         }
         CannedResponse::json(200, &body)
     })
+}
+
+/// The paging problem of an error, after checking that it is a paging error of `operation`
+/// whose `Display` names the operation and says what happened.
+fn paging_problem(error: &ims::Error, operation: &str) -> PagingProblem {
+    assert_eq!(error.kind(), ErrorKind::Paging, "{error:?}");
+    assert_eq!(error.operation(), Some(operation), "{error:?}");
+    assert_eq!(error.status(), None, "{error:?}");
+    let message = error.message().expect("a paging error says what happened");
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("{operation}: {message}.")),
+        "{error}"
+    );
+    error
+        .paging()
+        .cloned()
+        .expect("a paging error has its problem")
 }
 
 /// Fails (rather than hangs) when paging does not end.
@@ -233,7 +252,15 @@ async fn a_repeated_marker_is_an_error_not_a_loop() {
     assert_eq!(pages.next().await.unwrap().unwrap().items[0].id, "img-0");
     assert_eq!(pages.next().await.unwrap().unwrap().items[0].id, "img-1");
     match within_5s(pages.next()).await {
-        Some(Err(PageError::RepeatedMarker { marker })) => assert_eq!(marker, "same"),
+        Some(Err(error)) => {
+            assert_eq!(
+                paging_problem(&error, "list_images"),
+                PagingProblem::RepeatedMarker {
+                    marker: "same".into()
+                }
+            );
+            assert!(error.to_string().contains("\"same\""), "{error}");
+        }
         other => panic!("expected RepeatedMarker, got {other:?}"),
     }
     assert!(
@@ -255,7 +282,10 @@ async fn a_marker_set_on_the_builder_counts_as_seen() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, PageError::RepeatedMarker { .. }),
+        matches!(
+            paging_problem(&error, "list_images"),
+            PagingProblem::RepeatedMarker { .. }
+        ),
         "{error:?}"
     );
     assert_eq!(server.requests().len(), 1);
@@ -274,7 +304,15 @@ async fn a_cross_host_next_link_is_refused_and_never_contacted() {
         let mut pages = client.list_images().into_pages();
         assert_eq!(pages.next().await.unwrap().unwrap().items.len(), 1);
         match pages.next().await {
-            Some(Err(PageError::ForeignLink { link: refused })) => assert_eq!(refused, link),
+            Some(Err(error)) => {
+                assert_eq!(
+                    paging_problem(&error, "list_images"),
+                    PagingProblem::ForeignLink { link: link.clone() }
+                );
+                let message = error.message().unwrap();
+                assert!(message.contains(&link), "{message}");
+                assert!(message.contains("not followed"), "{message}");
+            }
             other => panic!("expected ForeignLink for {link}, got {other:?}"),
         }
         assert_eq!(server.requests().len(), 1);
@@ -288,7 +326,20 @@ async fn a_cross_host_next_link_is_refused_and_never_contacted() {
         CannedResponse::json(200, &json!({"images": [{"id": "img-01"}], "next": link}))
     });
     let error = client(&server).list_images().all().await.unwrap_err();
-    assert!(matches!(error, PageError::ForeignLink { .. }), "{error:?}");
+    assert!(
+        matches!(
+            paging_problem(&error, "list_images"),
+            PagingProblem::ForeignLink { .. }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .message()
+            .unwrap()
+            .starts_with("the service's next link points to another scheme (https://"),
+        "{error}"
+    );
     assert_eq!(server.requests().len(), 1);
     assert!(
         other.requests().is_empty(),
@@ -324,7 +375,10 @@ async fn a_link_without_marker_or_to_another_path_is_refused() {
         let server = Server::start(vec![CannedResponse::json(200, &first)]);
         let error = client(&server).list_images().all().await.unwrap_err();
         assert!(
-            matches!(error, PageError::BadLink { .. }),
+            matches!(
+                paging_problem(&error, "list_images"),
+                PagingProblem::BadLink { link: refused, .. } if refused == link
+            ),
             "{link}: {error:?}"
         );
         assert_eq!(server.requests().len(), 1);
@@ -389,8 +443,8 @@ async fn cloudimages_repeating_a_page_is_an_error() {
     let error = within_5s(client(&server).list_cloud_images().all())
         .await
         .unwrap_err();
-    match error {
-        PageError::RepeatedMarker { marker } => assert_eq!(marker, "b"),
+    match paging_problem(&error, "list_cloud_images") {
+        PagingProblem::RepeatedMarker { marker } => assert_eq!(marker, "b"),
         other => panic!("{other:?}"),
     }
     assert_eq!(server.requests().len(), 2);
@@ -449,6 +503,62 @@ async fn compute_lists_follow_images_links_with_filters_kept() {
         .unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(single.single_request().path(), "/v2.1/proj/images/detail");
+}
+
+/// Errors of later pages carry the list operation they belong to, for each list: the two
+/// compute lists share a response type, yet keep their own names.
+#[tokio::test]
+async fn paging_errors_name_their_operation() {
+    let other = Server::start(Vec::new());
+    let foreign = format!("{}/v2.1/proj/images/detail?marker=c1", other.base_url());
+    let server = Server::start(vec![CannedResponse::json(
+        200,
+        &json!({"images": [{"id": "c1"}], "images_links": [{"rel": "next", "href": foreign}]}),
+    )]);
+    let error = client(&server)
+        .list_compute_images_v2_1()
+        .project_id("proj")
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        paging_problem(&error, "list_compute_images_v2_1"),
+        PagingProblem::ForeignLink {
+            link: foreign.clone()
+        }
+    );
+    assert!(other.requests().is_empty());
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "list_compute_images_v2_1: the service's next link points to another port ({foreign}), \
+             not to the client's endpoint {}; it was not followed. If the service is reached \
+             through another address, use that address as the endpoint.",
+            server.base_url()
+        )
+    );
+
+    // A later page whose body does not decode: progenitor's error keeps no trace of the
+    // operation, the stream names it.
+    let server = Server::start(vec![
+        CannedResponse::json(
+            200,
+            &json!({"images": [{"id": "c1"}], "images_links": [{"rel": "next", "href": "/v2/proj/images/detail?marker=c1"}]}),
+        ),
+        CannedResponse::text(200, "text/html", "<h1>maintenance</h1>"),
+    ]);
+    let error = client(&server)
+        .list_compute_images()
+        .project_id("proj")
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error:?}");
+    assert_eq!(error.operation(), Some("list_compute_images"));
+    assert!(
+        error.to_string().starts_with("list_compute_images: "),
+        "{error}"
+    );
 }
 
 /// Page *n + 1* is asked for as soon as page *n* arrives, not when the caller asks for it;
@@ -576,20 +686,26 @@ async fn errors_of_later_pages_are_typed_like_the_first() {
         );
         let first = client.list_images().all().await.unwrap_err();
         assert_eq!(later.status().map(|s| s.as_u16()), Some(status));
-        match (&later, &first) {
+        assert_eq!(later.kind(), ErrorKind::Status, "{status}: {later:?}");
+        assert_eq!(later.operation(), Some("list_images"), "{status}");
+        assert!(later.message().is_some(), "{status}: {later:?}");
+        let parts = |e: &ims::Error| {
             (
-                PageError::Request(RequestError::ErrorResponse(a)),
-                PageError::Request(RequestError::ErrorResponse(b)),
-            ) => {
-                assert_eq!(a.message, b.message);
-                assert!(a.message.is_some());
-            }
-            (
-                PageError::Request(RequestError::UnexpectedResponse(a)),
-                PageError::Request(RequestError::UnexpectedResponse(b)),
-            ) => assert_eq!(a.status(), b.status()),
-            other => panic!("{status}: the later page's error differs from the first's: {other:?}"),
-        }
+                e.kind(),
+                e.operation().map(str::to_string),
+                e.status(),
+                e.code().map(str::to_string),
+                e.message().map(str::to_string),
+                e.title().map(str::to_string),
+                e.raw_body().map(str::to_string),
+                e.to_string(),
+            )
+        };
+        assert_eq!(
+            parts(&later),
+            parts(&first),
+            "{status}: the later page's error differs from the first's"
+        );
     }
 }
 

@@ -64,7 +64,8 @@ enum Command {
 #[derive(Subcommand)]
 enum ImagesCommand {
     /// List images, following every page.
-    List(ListArgs),
+    // Boxed: the filters are large beside `Show`.
+    List(Box<ListArgs>),
     /// Show one image.
     Show {
         /// The image ID.
@@ -77,7 +78,7 @@ enum CloudImagesCommand {
     /// List images with the IMS filters, following every page.
     List {
         #[command(flatten)]
-        list: ListArgs,
+        list: Box<ListArgs>,
         /// Only images of this enterprise project (`0` for the default one).
         #[arg(long)]
         enterprise_project_id: Option<String>,
@@ -208,11 +209,11 @@ async fn connect(endpoint: Option<&str>, no_auth: bool) -> Result<Client, String
     builder.build().await.map_err(|e| e.to_string())
 }
 
-/// Prints a stream of images as pages arrive (ndjson, table) or once at the end (json).
-async fn print_stream<S, E>(output: Output, mut stream: S) -> Result<(), String>
+/// Prints a stream of images as pages arrive (ndjson, table) or once at the end (json). An
+/// error (a failed page, or paging the client refused to follow) ends it with its message.
+async fn print_stream<S>(output: Output, mut stream: S) -> Result<(), String>
 where
-    S: futures::Stream<Item = Result<Image, E>> + Unpin,
-    E: std::fmt::Display,
+    S: futures::Stream<Item = Result<Image, ims::Error>> + Unpin,
 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
