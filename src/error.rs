@@ -252,11 +252,17 @@ impl Error {
         })
     }
 
-    /// An error status, with what its headers and body say.
+    /// An error status, with what its headers and body say. `exact` is the body as received,
+    /// when it is at hand.
+    ///
+    /// The texts the service wrote in a JSON error object (message, title) are made one line
+    /// ([`crate::text::one_line`]: Glance's messages hold `<br />` and blank lines); the
+    /// hook's summary of a body it replaced already is one.
     fn status_response(
         status: StatusCode,
         headers: HeaderMap,
         body: Option<ErrorResponse>,
+        exact: Option<String>,
     ) -> Error {
         let mut error = Repr {
             status: Some(status),
@@ -267,16 +273,34 @@ impl Error {
                 .map(str::to_string),
             ..Repr::new(ErrorKind::Status)
         };
+        let clean = |text: Option<&str>| {
+            text.map(crate::text::one_line)
+                .filter(|text| !text.is_empty())
+        };
+        error.raw_body = exact;
         if let Some(body) = body {
             if let Some(ims) = &body.error {
                 error.code = ims.code.clone();
-                error.message = ims.message.clone();
+                error.message = clean(ims.message.as_deref());
             }
-            error.title = body.title.clone();
+            error.title = clean(body.title.as_deref());
             if error.message.is_none() {
-                error.message = body.message.clone();
+                error.message = match &body.raw_body {
+                    // The hook's one-line summary of the body it replaced.
+                    Some(_) => body.message.clone(),
+                    None => clean(body.message.as_deref()),
+                };
             }
-            error.raw_body = body.raw_body.clone();
+            // The original body: the one the hook replaced, else the body as received, else
+            // (progenitor keeps no bytes of a documented error status) the JSON error object
+            // as decoded, every field kept.
+            error.raw_body = match &body.raw_body {
+                Some(raw) => Some(raw.clone()),
+                None => error
+                    .raw_body
+                    .take()
+                    .or_else(|| serde_json::to_string(&body).ok()),
+            };
             // A body the hook replaced may still be a JSON error object of another shape,
             // such as Keystone's `{"error": {"code": 401, "message": ..., "title": ...}}`.
             if let Some(raw) = &body.raw_body
@@ -286,7 +310,7 @@ impl Error {
                     .get("error")
                     .and_then(|e| e.as_object())
                     .unwrap_or(&object);
-                let text = |key: &str| inner.get(key).and_then(|v| v.as_str()).map(str::to_string);
+                let text = |key: &str| clean(inner.get(key).and_then(|v| v.as_str()));
                 if let Some(message) = text("message") {
                     error.message = Some(message);
                 }
@@ -320,8 +344,10 @@ impl Error {
         self.repr.code.as_deref()
     }
 
-    /// What the service said went wrong: the IMS message, else the OpenStack `message`, else
-    /// a one-line summary of an HTML or text body. For [`ErrorKind::Paging`], what is wrong
+    /// What the service said went wrong, in one line: the IMS message, else the OpenStack
+    /// `message`, else a summary of an HTML or text body. Markup and runs of whitespace are
+    /// gone (Glance's `No image found with ID x<br /><br />\n\n\n` is `No image found with
+    /// ID x`); [`raw_body`](Self::raw_body) has the body as it was. For [`ErrorKind::Paging`], what is wrong
     /// with the service's paging, with the link or marker (such as `the service's next link
     /// points to another host (https://evil.example/v2/images?marker=x), not to the client's
     /// endpoint https://ims.example; it was not followed`).
@@ -346,8 +372,11 @@ impl Error {
         self.repr.request_id.as_deref()
     }
 
-    /// The original body of an error response that was not a JSON error object (an HTML
-    /// page, plain text, an empty body).
+    /// The original body of an error response, for [`ErrorKind::Status`]: an HTML page, plain
+    /// text or an empty body as received; a JSON error object as received when the status
+    /// is one the operation does not document, else (progenitor keeps no bytes of a
+    /// documented error) as decoded, every field and the original texts kept, with key
+    /// order and spacing of its own.
     pub fn raw_body(&self) -> Option<&str> {
         self.repr.raw_body.as_deref()
     }
@@ -514,14 +543,13 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             E::ErrorResponse(value) => {
                 let status = value.status();
                 let headers = value.headers().clone();
-                Error::status_response(status, headers, Some(value.into_inner()))
+                Error::status_response(status, headers, Some(value.into_inner()), None)
             }
             E::UnexpectedResponse(response) => {
-                let body = response
-                    .extensions()
-                    .get::<ErrorBody>()
-                    .and_then(|body| serde_json::from_slice(&body.0).ok());
-                Error::status_response(response.status(), response.headers().clone(), body)
+                let kept = response.extensions().get::<ErrorBody>();
+                let body = kept.and_then(|body| serde_json::from_slice(&body.0).ok());
+                let exact = kept.map(|body| String::from_utf8_lossy(&body.0).into_owned());
+                Error::status_response(response.status(), response.headers().clone(), body, exact)
             }
             E::InvalidResponsePayload(body, e) => {
                 let start: String = String::from_utf8_lossy(&body).chars().take(80).collect();
@@ -708,7 +736,8 @@ mod tests {
         let raw = r#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#;
         let body: ErrorResponse =
             serde_json::from_value(serde_json::json!({"message": raw, "raw_body": raw})).unwrap();
-        let error = Error::status_response(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body));
+        let error =
+            Error::status_response(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body), None);
         assert_eq!(
             error.message(),
             Some("The request you have made requires authentication.")

@@ -9,7 +9,8 @@
 //! whose body does not decode as [`types::ErrorResponse`], it replaces the body with the JSON
 //! object `{"message": <one-line summary>, "raw_body": <original text>}` and sets
 //! `Content-Type: application/json`. The caller then gets [`Error::ErrorResponse`] with the
-//! status, every other header, a readable `message` and the original body in `raw_body`.
+//! status, every other header, a readable `message` (made by `crate::text::summarize`) and
+//! the original body in `raw_body`.
 //! Successful responses and error bodies that already decode pass through unchanged.
 //!
 //! The generated code implements `ClientHooks` for `&Client` with the default behaviour; this
@@ -28,9 +29,6 @@ use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use crate::{Client, Context};
-
-/// Longest `message` (in characters, before the trailing `…`) the hook writes.
-pub const MESSAGE_MAX_CHARS: usize = 200;
 
 /// Response headers that carry the service's id for a request, in order of preference.
 pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-openstack-request-id", "x-compute-request-id"];
@@ -196,194 +194,14 @@ pub(crate) fn error_body_as_json(
         return None;
     }
     let raw = String::from_utf8_lossy(body);
-    let message = summarize(status, content_type, &raw);
+    let message = crate::text::summarize(status, content_type, &raw);
     let object = serde_json::json!({ "message": message, "raw_body": raw });
     Some(serde_json::to_vec(&object).expect("a JSON object of strings serializes"))
-}
-
-/// One line saying what an error body holds: the text of an HTML page (tags, scripts and
-/// styles removed, entities decoded), or the text itself, with whitespace collapsed and cut
-/// to [`MESSAGE_MAX_CHARS`]; for an empty body, the status line.
-pub(crate) fn summarize(status: StatusCode, content_type: Option<&str>, body: &str) -> String {
-    let is_html = content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("html"))
-        || body.trim_start().starts_with('<');
-    let mut text = if is_html {
-        collapse(&html_text(body))
-    } else {
-        collapse(body)
-    };
-    if text.is_empty() && is_html {
-        text = collapse(&html_title(body));
-    }
-    if text.is_empty() {
-        return format!("{status} with an empty body");
-    }
-    match text.char_indices().nth(MESSAGE_MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
-        None => text,
-    }
-}
-
-/// Whitespace runs (including newlines) become one space; the ends are trimmed.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The visible text of an HTML document: markup, comments and the contents of `head`,
-/// `script` and `style` elements removed, each tag replaced by a space.
-fn html_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        out.push(' ');
-        let tag = &rest[start..];
-        if let Some(comment) = tag.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
-            continue;
-        }
-        let Some(end) = tag.find('>') else {
-            rest = "";
-            break;
-        };
-        let inner = &tag[1..end];
-        rest = &tag[end + 1..];
-        let name: String = inner
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if matches!(name.as_str(), "head" | "script" | "style") {
-            let closing = format!("</{name}");
-            rest = match find_ascii_ci(rest, &closing) {
-                Some(at) => rest[at..].find('>').map_or("", |end| &rest[at + end + 1..]),
-                None => "",
-            };
-        }
-    }
-    out.push_str(rest);
-    decode_entities(&out)
-}
-
-/// The text of the `<title>` element, if any.
-fn html_title(html: &str) -> String {
-    let Some(open) = find_ascii_ci(html, "<title") else {
-        return String::new();
-    };
-    let after = &html[open..];
-    let Some(start) = after.find('>') else {
-        return String::new();
-    };
-    let text = &after[start + 1..];
-    let end = find_ascii_ci(text, "</title").unwrap_or(text.len());
-    decode_entities(&text[..end])
-}
-
-/// Byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .to_ascii_lowercase()
-        .find(&needle.to_ascii_lowercase())
-}
-
-/// Decodes the common named entities and numeric character references.
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let entity = &rest[amp..];
-        let decoded = entity.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let name = &entity[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" | "#39" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .map(|hex| u32::from_str_radix(hex, 16))
-                    .or_else(|| name.strip_prefix('#').map(str::parse))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &entity[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &entity[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_pages_become_their_visible_text() {
-        let page = "<!DOCTYPE html>\n<html><head><title>401 Authorization Required</title>\
-                    <style>body { color: red }</style></head>\n<body>\n<center><h1>401 \
-                    Authorization Required</h1></center>\n<!-- a comment -->\
-                    <script>var x = '<b>';</script><hr><center>nginx &amp; friends</center>\n\
-                    </body></html>";
-        assert_eq!(
-            summarize(StatusCode::UNAUTHORIZED, Some("text/html"), page),
-            "401 Authorization Required nginx & friends"
-        );
-    }
-
-    #[test]
-    fn an_html_page_with_only_a_title_gives_the_title() {
-        let page = "<html><head><title>Bad &quot;Gateway&quot;</title></head><body></body></html>";
-        assert_eq!(
-            summarize(StatusCode::BAD_GATEWAY, None, page),
-            "Bad \"Gateway\""
-        );
-    }
-
-    #[test]
-    fn plain_text_is_collapsed_and_cut() {
-        assert_eq!(
-            summarize(
-                StatusCode::NOT_FOUND,
-                Some("text/plain"),
-                "404 Not Found\n\n  No image\n"
-            ),
-            "404 Not Found No image"
-        );
-        let long = "é".repeat(500);
-        let message = summarize(StatusCode::BAD_REQUEST, None, &long);
-        assert_eq!(message.chars().count(), MESSAGE_MAX_CHARS + 1);
-        assert!(message.ends_with('…'));
-    }
-
-    #[test]
-    fn an_empty_body_gives_the_status() {
-        assert_eq!(
-            summarize(StatusCode::INTERNAL_SERVER_ERROR, None, " \n"),
-            "500 Internal Server Error with an empty body"
-        );
-    }
-
-    #[test]
-    fn entities_decode() {
-        assert_eq!(
-            decode_entities("a &lt;b&gt; &#252;&#xE9; &unknown; & c"),
-            "a <b> üé &unknown; & c"
-        );
-    }
 
     #[test]
     fn only_bodies_that_do_not_decode_are_replaced() {

@@ -11,6 +11,7 @@ mod context;
 mod error;
 mod generated;
 mod hooks;
+mod text;
 pub mod paginate;
 pub mod retry;
 pub mod signing;

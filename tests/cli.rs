@@ -93,6 +93,23 @@ async fn an_error_response_exits_1_with_a_readable_message() {
     assert_eq!(server.single_request().path(), "/v2/images/missing-id");
 }
 
+/// Glance's `message` holds `<br />` and blank lines: the tool prints one clean line.
+#[tokio::test]
+async fn a_glance_error_message_is_printed_on_one_line() {
+    let body = json!({"message": "No image found with ID nope<br /><br />\n\n\n", "code": "404 Not Found", "title": "Not Found"});
+    let server = Server::start(vec![CannedResponse::json(404, &body)]);
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(&["--no-auth", "--endpoint", &base, "images", "show", "nope"], &[]).await;
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("ims: show_image: the service answered 404 Not Found: No image found with ID nope. Check the id"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('<'), "{stderr}");
+}
+
 #[tokio::test]
 async fn a_refused_next_link_ends_the_listing_with_a_readable_message() {
     let link = "https://evil.example/v2/images?marker=i1";

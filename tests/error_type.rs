@@ -129,6 +129,55 @@ async fn an_html_error_page_is_summarised() {
     );
 }
 
+/// Glance's JSON error keeps the HTML line breaks and blank lines of webob's page template in
+/// its `message`: `message()` and `Display` give one clean line, `raw_body()` the body as the
+/// service sent it.
+#[tokio::test]
+async fn glance_messages_are_one_line_without_markup() {
+    let glance = json!({
+        "message": "No image found with ID nope<br /><br />\n\n\n",
+        "code": "404 Not Found",
+        "title": "Not Found"
+    });
+    let server = Server::start(vec![
+        CannedResponse::json(404, &glance).header("X-Openstack-Request-Id", "req-glance-1"),
+    ]);
+    let client = once(&server.base_url());
+    let error = ims::Error::from(
+        client
+            .show_image()
+            .image_id("nope")
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+    assert_eq!(error.message(), Some("No image found with ID nope"));
+    assert_eq!(error.title(), Some("Not Found"));
+    assert_eq!(
+        error.to_string(),
+        "show_image: the service answered 404 Not Found: No image found with ID nope \
+         (request id req-glance-1). Check the id and the project: the resource may not exist, \
+         or not be visible to the project."
+    );
+    let raw: serde_json::Value =
+        serde_json::from_str(error.raw_body().expect("the original body")).unwrap();
+    assert_eq!(
+        raw, glance,
+        "raw_body() keeps the body as the service sent it"
+    );
+
+    // The same body with a status the operation does not document (progenitor's
+    // `UnexpectedResponse`): the same message, and the body byte for byte.
+    let text = serde_json::to_string(&glance).unwrap();
+    let error = list_images(CannedResponse::text(409, "application/json", text.as_str())).await;
+    assert_eq!(error.status(), Some(StatusCode::CONFLICT));
+    assert_eq!(error.message(), Some("No image found with ID nope"));
+    assert_eq!(error.raw_body(), Some(text.as_str()));
+    assert!(!error.to_string().contains(['<', '\n']), "{error}");
+}
+
 /// 502 and 429 are not in the spec (progenitor's `UnexpectedResponse`, body unread): the
 /// message still comes through, from the body the hook kept.
 #[tokio::test]

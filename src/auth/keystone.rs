@@ -650,16 +650,17 @@ fn parse_time(text: &str) -> Option<SystemTime> {
         .map(SystemTime::from)
 }
 
-/// What Keystone's error body says: `error.message`, or a summary of another body.
+/// What Keystone's error body says: `error.message` (in one line), or a summary of another
+/// body.
 fn keystone_message(status: StatusCode, content_type: Option<&str>, body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {
             v.pointer("/error/message")
                 .and_then(|m| m.as_str())
-                .map(str::to_string)
+                .map(crate::text::one_line)
         })
-        .unwrap_or_else(|| crate::hooks::summarize(status, content_type, body))
+        .unwrap_or_else(|| crate::text::summarize(status, content_type, body))
 }
 
 /// What to check after Keystone refused a token request.
