@@ -1,9 +1,6 @@
-//! Typed client for the Image Management Service (IMS) image-query APIs.
-//!
-//! The operations and types are generated from `openapi/ims.yaml` at build time; the modules
-//! beside them add what a generator cannot: open enums for growing value sets,
-//! authentication ([`auth`]), configuration ([`ClientBuilder`]), one error type ([`Error`]),
-//! paging and retries.
+// The crate's documentation is README.md: its introduction says what the crate is, and every
+// Rust block in it is compiled by `cargo test --doc`.
+#![doc = include_str!("../README.md")]
 
 pub mod auth;
 mod config;
