@@ -28,7 +28,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_stream();
     let mut count = 0;
     while let Some(image) = images.try_next().await? {
-        println!("{}  {}", image.id, image.name.as_deref().unwrap_or("(no name)"));
+        println!(
+            "{}  {}",
+            image.id,
+            image.name.as_deref().unwrap_or("(no name)")
+        );
         count += 1;
     }
     eprintln!("{count} public images");

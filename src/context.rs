@@ -15,7 +15,10 @@ pub struct Context {
 impl Context {
     /// A context with these credentials and the default retry policy.
     pub fn new(auth: Auth) -> Context {
-        Context { auth, retry: RetryPolicy::default() }
+        Context {
+            auth,
+            retry: RetryPolicy::default(),
+        }
     }
 
     /// Replaces the retry policy.

@@ -31,7 +31,11 @@ use tracing::Instrument;
 use crate::{Client, Context};
 
 /// Response headers that carry the service's id for a request, in order of preference.
-pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-openstack-request-id", "x-compute-request-id"];
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-openstack-request-id",
+    "x-compute-request-id",
+];
 
 impl ClientHooks<Context> for Client {
     /// Removes progenitor's `api-version` header (the service has no use for it), asks for

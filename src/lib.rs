@@ -8,17 +8,17 @@ mod context;
 mod error;
 mod generated;
 mod hooks;
-mod text;
 pub mod paginate;
 pub mod retry;
 pub mod signing;
+mod text;
 pub mod values;
 
 pub use config::{ClientBuilder, Cloud, default_search_dirs};
 pub use context::Context;
 pub use error::{Error, ErrorKind, OPERATION_HEADER, PagingProblem};
 
-pub use generated::{builder, types, Client, ClientInfo, ResponseValue};
+pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
 
 /// The error the generated operations return (progenitor's); convert it into [`Error`] with
 /// `?` or `Error::from`.

@@ -301,6 +301,9 @@ async fn malformed_time_filter_is_refused_locally() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, ims::GeneratedError::InvalidRequest(_)), "{err:?}");
+    assert!(
+        matches!(err, ims::GeneratedError::InvalidRequest(_)),
+        "{err:?}"
+    );
     assert!(server.requests().is_empty());
 }

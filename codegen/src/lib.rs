@@ -47,8 +47,14 @@ pub enum CodegenError {
 impl fmt::Display for CodegenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CodegenError::Parse(m) => write!(f, "openapi/ims.yaml is not a valid OpenAPI 3.0 document: {m}"),
-            CodegenError::Generate(m) => write!(f, "progenitor cannot generate a client from openapi/ims.yaml: {m}"),
+            CodegenError::Parse(m) => write!(
+                f,
+                "openapi/ims.yaml is not a valid OpenAPI 3.0 document: {m}"
+            ),
+            CodegenError::Generate(m) => write!(
+                f,
+                "progenitor cannot generate a client from openapi/ims.yaml: {m}"
+            ),
             CodegenError::Print(m) => write!(f, "progenitor produced invalid Rust: {m}"),
             CodegenError::Surface(m) => write!(f, "cannot summarise the generated client: {m}"),
         }

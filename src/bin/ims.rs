@@ -16,7 +16,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use futures::StreamExt;
 use ims::types::Image;
-use ims::values::{DiskFormat, ImageStatus, ImageType, MemberStatus, OsType, Platform, SortKey, Visibility};
+use ims::values::{
+    DiskFormat, ImageStatus, ImageType, MemberStatus, OsType, Platform, SortKey, Visibility,
+};
 use ims::{Client, ClientBuilder};
 
 /// List and inspect images of the Image Management Service (IMS).
@@ -137,19 +139,45 @@ macro_rules! apply_filters {
     ($builder:expr, $args:expr) => {{
         let args = $args;
         let mut b = $builder;
-        if let Some(v) = args.limit { b = b.limit(v); }
-        if let Some(v) = &args.name { b = b.name(v.clone()); }
-        if let Some(v) = &args.visibility { b = b.visibility(Visibility::from(v.as_str())); }
-        if let Some(v) = &args.status { b = b.status(ImageStatus::from(v.as_str())); }
-        if let Some(v) = &args.owner { b = b.owner(v.clone()); }
-        if let Some(v) = &args.tag { b = b.tag(v.clone()); }
-        if let Some(v) = &args.imagetype { b = b.imagetype(ImageType::from(v.as_str())); }
-        if let Some(v) = &args.os_type { b = b.os_type(OsType::from(v.as_str())); }
-        if let Some(v) = &args.platform { b = b.platform(Platform::from(v.as_str())); }
-        if let Some(v) = &args.disk_format { b = b.disk_format(DiskFormat::from(v.as_str())); }
-        if let Some(v) = &args.member_status { b = b.member_status(MemberStatus::from(v.as_str())); }
-        if let Some(v) = &args.sort_key { b = b.sort_key(SortKey::from(v.as_str())); }
-        if let Some(v) = &args.sort_dir { b = b.sort_dir(v.as_str()); }
+        if let Some(v) = args.limit {
+            b = b.limit(v);
+        }
+        if let Some(v) = &args.name {
+            b = b.name(v.clone());
+        }
+        if let Some(v) = &args.visibility {
+            b = b.visibility(Visibility::from(v.as_str()));
+        }
+        if let Some(v) = &args.status {
+            b = b.status(ImageStatus::from(v.as_str()));
+        }
+        if let Some(v) = &args.owner {
+            b = b.owner(v.clone());
+        }
+        if let Some(v) = &args.tag {
+            b = b.tag(v.clone());
+        }
+        if let Some(v) = &args.imagetype {
+            b = b.imagetype(ImageType::from(v.as_str()));
+        }
+        if let Some(v) = &args.os_type {
+            b = b.os_type(OsType::from(v.as_str()));
+        }
+        if let Some(v) = &args.platform {
+            b = b.platform(Platform::from(v.as_str()));
+        }
+        if let Some(v) = &args.disk_format {
+            b = b.disk_format(DiskFormat::from(v.as_str()));
+        }
+        if let Some(v) = &args.member_status {
+            b = b.member_status(MemberStatus::from(v.as_str()));
+        }
+        if let Some(v) = &args.sort_key {
+            b = b.sort_key(SortKey::from(v.as_str()));
+        }
+        if let Some(v) = &args.sort_dir {
+            b = b.sort_dir(v.as_str());
+        }
         b
     }};
 }
@@ -170,18 +198,33 @@ async fn run(cli: Cli) -> Result<(), String> {
     let client = connect(cli.endpoint.as_deref(), cli.no_auth).await?;
     let output = cli.output;
     match cli.command {
-        Command::Images { command: ImagesCommand::Show { id } } => {
-            let image = client.show_image().image_id(id).send().await.map_err(|e| ims::Error::from(e).to_string())?;
+        Command::Images {
+            command: ImagesCommand::Show { id },
+        } => {
+            let image = client
+                .show_image()
+                .image_id(id)
+                .send()
+                .await
+                .map_err(|e| ims::Error::from(e).to_string())?;
             print_images(output, std::iter::once(image.into_inner()), true)
         }
-        Command::Images { command: ImagesCommand::List(args) } => {
+        Command::Images {
+            command: ImagesCommand::List(args),
+        } => {
             let mut stream = apply_filters!(client.list_images(), &args).into_stream();
             if let Some(max) = args.max_items {
                 stream = stream.max_items(max);
             }
             print_stream(output, stream).await
         }
-        Command::Cloudimages { command: CloudImagesCommand::List { list, enterprise_project_id } } => {
+        Command::Cloudimages {
+            command:
+                CloudImagesCommand::List {
+                    list,
+                    enterprise_project_id,
+                },
+        } => {
             let mut builder = apply_filters!(client.list_cloud_images(), &list);
             if let Some(id) = enterprise_project_id {
                 builder = builder.enterprise_project_id(id);
@@ -238,7 +281,11 @@ where
 }
 
 /// Prints a fixed set of images (`show`): json prints the object itself when `single`.
-fn print_images(output: Output, images: impl Iterator<Item = Image>, single: bool) -> Result<(), String> {
+fn print_images(
+    output: Output,
+    images: impl Iterator<Item = Image>,
+    single: bool,
+) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let images: Vec<Image> = images.collect();
@@ -273,7 +320,12 @@ fn write_json_line(out: &mut impl Write, image: &Image) -> Result<(), String> {
 fn write_row(out: &mut impl Write, image: &Image, header: bool) -> Result<(), String> {
     let cell = |v: Option<&str>| v.unwrap_or("-").to_string();
     if header {
-        writeln!(out, "{:<36}  {:<10}  {:<10}  {:<7}  NAME", "ID", "STATUS", "VISIBILITY", "FORMAT").map_err(|e| e.to_string())?;
+        writeln!(
+            out,
+            "{:<36}  {:<10}  {:<10}  {:<7}  NAME",
+            "ID", "STATUS", "VISIBILITY", "FORMAT"
+        )
+        .map_err(|e| e.to_string())?;
     }
     writeln!(
         out,

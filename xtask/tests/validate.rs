@@ -36,9 +36,15 @@ fn validate_spec(spec: &Value) -> Report {
 
 /// Asserts the report fails with an unrecorded finding of `check` on `field`.
 fn assert_finding(report: &Report, check: Check, field: &str) {
-    assert!(!report.passed(), "validation passed, expected a {check:?} finding on {field}");
     assert!(
-        report.unrecorded.iter().any(|f| f.check == check && f.field == field),
+        !report.passed(),
+        "validation passed, expected a {check:?} finding on {field}"
+    );
+    assert!(
+        report
+            .unrecorded
+            .iter()
+            .any(|f| f.check == check && f.field == field),
         "no unrecorded {check:?} finding on `{field}`; got:\n{}",
         report.to_text()
     );
@@ -47,10 +53,13 @@ fn assert_finding(report: &Report, check: Check, field: &str) {
 fn remove(spec: &mut Value, pointer: &str) {
     let (parent, key) = pointer.rsplit_once('/').unwrap();
     let key = key.replace("~1", "/").replace("~0", "~");
-    let parent = spec.pointer_mut(parent).unwrap_or_else(|| panic!("{parent} not in spec"));
+    let parent = spec
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("{parent} not in spec"));
     match parent {
         Value::Object(map) => {
-            map.remove(&key).unwrap_or_else(|| panic!("{key} not in {pointer}"));
+            map.remove(&key)
+                .unwrap_or_else(|| panic!("{key} not in {pointer}"));
         }
         Value::Array(list) => {
             list.remove(key.parse::<usize>().unwrap());
@@ -60,7 +69,9 @@ fn remove(spec: &mut Value, pointer: &str) {
 }
 
 fn set(spec: &mut Value, pointer: &str, value: Value) {
-    *spec.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer} not in spec")) = value;
+    *spec
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer} not in spec")) = value;
 }
 
 /// Index of the parameter `$ref`-ing `component` in an operation's list.
@@ -69,7 +80,10 @@ fn param_index(spec: &Value, op_pointer: &str, reference: &str) -> usize {
         .and_then(Value::as_array)
         .unwrap()
         .iter()
-        .position(|p| p.get("$ref").and_then(Value::as_str) == Some(reference) || p.get("name").and_then(Value::as_str) == Some(reference))
+        .position(|p| {
+            p.get("$ref").and_then(Value::as_str) == Some(reference)
+                || p.get("name").and_then(Value::as_str) == Some(reference)
+        })
         .unwrap_or_else(|| panic!("{reference} not a parameter of {op_pointer}"))
 }
 
@@ -79,28 +93,57 @@ fn the_project_files_pass_and_account_for_every_row() {
     let report = validate_with(&pages, &spec(), &errata());
     assert!(report.passed(), "{}", report.to_text());
     assert_eq!(report.operations.len(), 6);
-    let params: usize = pages.iter().map(|p| p.params.len() * p.endpoints.len()).sum();
-    let fields: usize = pages.iter().map(|p| p.fields.len() * p.endpoints.len()).sum();
-    assert_eq!(report.operations.values().map(|c| c.params).sum::<usize>(), params);
-    assert_eq!(report.operations.values().map(|c| c.fields).sum::<usize>(), fields);
+    let params: usize = pages
+        .iter()
+        .map(|p| p.params.len() * p.endpoints.len())
+        .sum();
+    let fields: usize = pages
+        .iter()
+        .map(|p| p.fields.len() * p.endpoints.len())
+        .sum();
+    assert_eq!(
+        report.operations.values().map(|c| c.params).sum::<usize>(),
+        params
+    );
+    assert_eq!(
+        report.operations.values().map(|c| c.fields).sum::<usize>(),
+        fields
+    );
     let requests: usize = pages.iter().map(|p| p.example_requests.len()).sum();
-    assert_eq!(report.operations.values().map(|c| c.example_requests).sum::<usize>(), requests);
+    assert_eq!(
+        report
+            .operations
+            .values()
+            .map(|c| c.example_requests)
+            .sum::<usize>(),
+        requests
+    );
     for (op, coverage) in &report.operations {
-        assert!(coverage.example_responses >= 1, "{op} has no example response checked");
+        assert!(
+            coverage.example_responses >= 1,
+            "{op} has no example response checked"
+        );
     }
 }
 
 #[test]
 fn a_removed_field_is_found() {
     let mut spec = spec();
-    remove(&mut spec, "/components/schemas/Image/properties/__os_version");
+    remove(
+        &mut spec,
+        "/components/schemas/Image/properties/__os_version",
+    );
     assert_finding(&validate_spec(&spec), Check::FieldMissing, "__os_version");
 }
 
 #[test]
 fn a_changed_field_type_is_found() {
     let mut spec = spec();
-    set(&mut spec, "/components/schemas/Image/properties/min_ram", json!({"type": "string"}));
+    set(
+        &mut spec,
+        "/components/schemas/Image/properties/min_ram",
+        json!({"type": "string"}),
+    );
     let report = validate_spec(&spec);
     assert_finding(&report, Check::FieldType, "min_ram");
     // The examples' integers no longer validate either.
@@ -110,7 +153,11 @@ fn a_changed_field_type_is_found() {
 #[test]
 fn a_long_field_without_int64_is_found() {
     let mut spec = spec();
-    set(&mut spec, "/components/schemas/Image/properties/size", json!({"type": "integer", "nullable": true}));
+    set(
+        &mut spec,
+        "/components/schemas/Image/properties/size",
+        json!({"type": "integer", "nullable": true}),
+    );
     assert_finding(&validate_spec(&spec), Check::FieldType, "size");
 }
 
@@ -126,15 +173,27 @@ fn a_dropped_parameter_is_found() {
 #[test]
 fn a_parameter_type_change_is_found() {
     let mut spec = spec();
-    set(&mut spec, "/components/parameters/Protected/schema", json!({"type": "string"}));
+    set(
+        &mut spec,
+        "/components/parameters/Protected/schema",
+        json!({"type": "string"}),
+    );
     assert_finding(&validate_spec(&spec), Check::ParamType, "protected");
 }
 
 #[test]
 fn a_required_flag_change_is_found() {
     let mut spec = spec();
-    set(&mut spec, "/components/parameters/ProjectId/in", json!("query"));
-    set(&mut spec, "/components/parameters/ProjectId/required", json!(false));
+    set(
+        &mut spec,
+        "/components/parameters/ProjectId/in",
+        json!("query"),
+    );
+    set(
+        &mut spec,
+        "/components/parameters/ProjectId/required",
+        json!(false),
+    );
     let report = validate_spec(&spec);
     assert_finding(&report, Check::ParamLocation, "project_id");
     assert_finding(&report, Check::ParamRequired, "project_id");
@@ -145,14 +204,22 @@ fn a_wrong_default_is_found() {
     let mut spec = spec();
     let op = "/paths/~1v2~1images/get";
     let i = param_index(&spec, op, "limit");
-    set(&mut spec, &format!("{op}/parameters/{i}/schema/default"), json!(20));
+    set(
+        &mut spec,
+        &format!("{op}/parameters/{i}/schema/default"),
+        json!(20),
+    );
     assert_finding(&validate_spec(&spec), Check::ParamDefault, "limit");
 }
 
 #[test]
 fn a_missing_documented_value_is_found() {
     let mut spec = spec();
-    set(&mut spec, "/components/schemas/Visibility/x-extensible-enum", json!(["private", "public"]));
+    set(
+        &mut spec,
+        "/components/schemas/Visibility/x-extensible-enum",
+        json!(["private", "public"]),
+    );
     let report = validate_spec(&spec);
     assert_finding(&report, Check::ParamValues, "visibility");
     assert_finding(&report, Check::FieldValues, "visibility");
@@ -161,32 +228,53 @@ fn a_missing_documented_value_is_found() {
 #[test]
 fn operations_missing_or_undocumented_are_found() {
     let mut spec = spec();
-    let show = spec.pointer("/paths/~1v2~1images~1{image_id}").unwrap().clone();
+    let show = spec
+        .pointer("/paths/~1v2~1images~1{image_id}")
+        .unwrap()
+        .clone();
     remove(&mut spec, "/paths/~1v2~1images~1{image_id}");
     spec["paths"]["/v2/images/{image_id}/members"] = show;
     let report = validate_spec(&spec);
-    assert_finding(&report, Check::OperationMissing, "GET /v2/images/{image_id}");
-    assert_finding(&report, Check::OperationUndocumented, "GET /v2/images/{image_id}/members");
+    assert_finding(
+        &report,
+        Check::OperationMissing,
+        "GET /v2/images/{image_id}",
+    );
+    assert_finding(
+        &report,
+        Check::OperationUndocumented,
+        "GET /v2/images/{image_id}/members",
+    );
 }
 
 #[test]
 fn a_lost_deprecation_is_found() {
     let mut spec = spec();
     remove(&mut spec, "/paths/~1v1.1~1images~1detail/get/deprecated");
-    assert_finding(&validate_spec(&spec), Check::DeprecatedMismatch, "GET /v1.1/images/detail");
+    assert_finding(
+        &validate_spec(&spec),
+        Check::DeprecatedMismatch,
+        "GET /v1.1/images/detail",
+    );
 }
 
 #[test]
 fn a_missing_error_status_is_found() {
     let mut spec = spec();
-    remove(&mut spec, "/paths/~1v2~1images~1{image_id}/get/responses/404");
+    remove(
+        &mut spec,
+        "/paths/~1v2~1images~1{image_id}/get/responses/404",
+    );
     assert_finding(&validate_spec(&spec), Check::StatusMissing, "404");
 }
 
 #[test]
 fn a_broken_example_response_is_found() {
     let mut pages = pages();
-    let page = pages.iter_mut().find(|p| p.file == "glance-v2-show-image.md").unwrap();
+    let page = pages
+        .iter_mut()
+        .find(|p| p.file == "glance-v2-show-image.md")
+        .unwrap();
     page.example_responses[0].body["min_ram"] = json!("2048");
     page.example_responses[0].body["brand_new_field"] = json!(1);
     let report = validate_with(&pages, &spec(), &errata());
@@ -199,18 +287,28 @@ fn a_broken_example_response_is_found() {
 #[test]
 fn a_broken_example_request_is_found() {
     let mut pages = pages();
-    let page = pages.iter_mut().find(|p| p.file == "ims-list-cloudimages.rst").unwrap();
-    let request = page.example_requests.iter_mut().find(|r| r.kind == "example").unwrap();
+    let page = pages
+        .iter_mut()
+        .find(|p| p.file == "ims-list-cloudimages.rst")
+        .unwrap();
+    let request = page
+        .example_requests
+        .iter_mut()
+        .find(|r| r.kind == "example")
+        .unwrap();
     request.query.push(("limit".into(), "many".into()));
     request.query.push(("colour".into(), "blue".into()));
-    request.query.push(("created_at".into(), "after:yesterday".into()));
-    page.example_requests.push(xtask::docs::model::ExampleRequest {
-        method: "GET".into(),
-        path: "/v3/cloudimages".into(),
-        query: vec![],
-        kind: "example".into(),
-        line: 1,
-    });
+    request
+        .query
+        .push(("created_at".into(), "after:yesterday".into()));
+    page.example_requests
+        .push(xtask::docs::model::ExampleRequest {
+            method: "GET".into(),
+            path: "/v3/cloudimages".into(),
+            query: vec![],
+            kind: "example".into(),
+            line: 1,
+        });
     let report = validate_with(&pages, &spec(), &errata());
     assert_finding(&report, Check::RequestValueInvalid, "limit");
     assert_finding(&report, Check::RequestValueInvalid, "created_at");
@@ -232,7 +330,11 @@ fn an_erratum_that_matches_nothing_fails() {
     );
     let report = validate_spec(&spec);
     assert!(!report.passed());
-    let stale: Vec<&str> = report.stale_errata.iter().map(|s| s.erratum.as_str()).collect();
+    let stale: Vec<&str> = report
+        .stale_errata
+        .iter()
+        .map(|s| s.erratum.as_str())
+        .collect();
     assert!(stale.contains(&"list-sort-key-typo-default"), "{stale:?}");
     assert!(stale.contains(&"list-sort-key-typo-values"), "{stale:?}");
     assert!(report.to_text().contains("match no finding any more"));
@@ -241,7 +343,10 @@ fn an_erratum_that_matches_nothing_fails() {
 #[test]
 fn the_command_exits_non_zero_and_names_the_finding() {
     let mut spec = spec();
-    remove(&mut spec, "/components/schemas/Image/properties/hw_firmware_type");
+    remove(
+        &mut spec,
+        "/components/schemas/Image/properties/hw_firmware_type",
+    );
     let dir = std::env::temp_dir().join(format!("ims-validate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("broken.yaml");
@@ -254,16 +359,32 @@ fn the_command_exits_non_zero_and_names_the_finding() {
     std::fs::remove_dir_all(&dir).ok();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("[field-missing]") && stdout.contains("hw_firmware_type"), "{stdout}");
+    assert!(
+        stdout.contains("[field-missing]") && stdout.contains("hw_firmware_type"),
+        "{stdout}"
+    );
     assert!(stdout.contains("FAIL"), "{stdout}");
 }
 
 #[test]
 fn the_json_report_lists_operations_and_errata() {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["validate", "--format", "json"]).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["operations"].as_object().unwrap().len(), 6);
-    assert!(report["recorded"].as_array().unwrap().iter().any(|r| r["erratum"] == "show-example-disk-format-zvhd2"));
+    assert!(
+        report["recorded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["erratum"] == "show-example-disk-format-zvhd2")
+    );
     assert_eq!(report["unrecorded"], json!([]));
 }

@@ -36,7 +36,11 @@ pub struct Outcome {
 
 /// Runs every check over the pages and the spec.
 pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
-    let mut checker = Checker { spec, findings: Vec::new(), coverage: BTreeMap::new() };
+    let mut checker = Checker {
+        spec,
+        findings: Vec::new(),
+        coverage: BTreeMap::new(),
+    };
     let operations = spec.operations();
     for op in &operations {
         checker.coverage.entry(op.id()).or_default();
@@ -46,7 +50,11 @@ pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
         let page_ops: Vec<&SpecOperation> = page
             .endpoints
             .iter()
-            .filter_map(|e| operations.iter().find(|op| op.method == e.method && op.path == e.path))
+            .filter_map(|e| {
+                operations
+                    .iter()
+                    .find(|op| op.method == e.method && op.path == e.path)
+            })
             .collect();
         for op in &page_ops {
             checker.params(page, op);
@@ -56,7 +64,10 @@ pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
         }
         checker.example_requests(page, &operations);
     }
-    Outcome { findings: checker.findings, coverage: checker.coverage }
+    Outcome {
+        findings: checker.findings,
+        coverage: checker.coverage,
+    }
 }
 
 /// Where a comparison happens: the page, the operation and the location on the page.
@@ -70,7 +81,15 @@ struct Checker<'s> {
 }
 
 impl<'s> Checker<'s> {
-    fn report(&mut self, check: Check, page: &str, op: Option<&SpecOperation>, location: String, field: &str, message: String) {
+    fn report(
+        &mut self,
+        check: Check,
+        page: &str,
+        op: Option<&SpecOperation>,
+        location: String,
+        field: &str,
+        message: String,
+    ) {
         self.findings.push(Finding {
             check,
             page: page.to_string(),
@@ -93,12 +112,26 @@ impl<'s> Checker<'s> {
                 documented.insert((endpoint.method.clone(), endpoint.path.clone()));
                 let location = format!("URI, line {}", endpoint.line);
                 let name = format!("{} {}", endpoint.method, endpoint.path);
-                match operations.iter().find(|op| op.method == endpoint.method && op.path == endpoint.path) {
-                    None => self.report(Check::OperationMissing, &page.file, None, location, &name, format!("the page documents `{name}`; the spec has no such operation")),
+                match operations
+                    .iter()
+                    .find(|op| op.method == endpoint.method && op.path == endpoint.path)
+                {
+                    None => self.report(
+                        Check::OperationMissing,
+                        &page.file,
+                        None,
+                        location,
+                        &name,
+                        format!("the page documents `{name}`; the spec has no such operation"),
+                    ),
                     Some(op) => {
                         self.cover(op).pages.insert(page.file.clone());
                         if op.deprecated() != page.deprecated {
-                            let says = if page.deprecated { "discarded or abandoned" } else { "current" };
+                            let says = if page.deprecated {
+                                "discarded or abandoned"
+                            } else {
+                                "current"
+                            };
                             self.report(Check::DeprecatedMismatch, &page.file, Some(op), location.clone(), &name, format!("the page calls the operation {says}; the spec has deprecated: {}", op.deprecated()));
                         }
                         for status in &page.error_statuses {
@@ -108,7 +141,11 @@ impl<'s> Checker<'s> {
                             }
                         }
                         for query in &endpoint.query_template {
-                            let has = self.spec.parameters(op).iter().any(|p| param_is(p, query, "query"));
+                            let has = self
+                                .spec
+                                .parameters(op)
+                                .iter()
+                                .any(|p| param_is(p, query, "query"));
                             if !has {
                                 self.report(Check::ParamMissing, &page.file, Some(op), location.clone(), query, format!("the URI template names query parameter `{query}`; the spec's operation lacks it"));
                             }
@@ -120,7 +157,14 @@ impl<'s> Checker<'s> {
         for op in operations {
             if !documented.contains(&(op.method.clone(), op.path.clone())) {
                 let name = format!("{} {}", op.method, op.path);
-                self.report(Check::OperationUndocumented, "openapi/ims.yaml", Some(op), "paths".into(), &name, format!("`{name}` is in the spec but on no page"));
+                self.report(
+                    Check::OperationUndocumented,
+                    "openapi/ims.yaml",
+                    Some(op),
+                    "paths".into(),
+                    &name,
+                    format!("`{name}` is in the spec but on no page"),
+                );
             }
         }
     }
@@ -135,36 +179,100 @@ impl<'s> Checker<'s> {
                 ParamLocation::Path => "path",
                 ParamLocation::Query => "query",
             };
-            let Some(found) = spec_params.iter().find(|p| p.get("name").and_then(Value::as_str) == Some(param.name.as_str())) else {
-                self.report(Check::ParamMissing, &page.file, Some(op), location, &param.name, format!("documented {wanted_in} parameter `{}` is not in the spec", param.name));
+            let Some(found) = spec_params
+                .iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(param.name.as_str()))
+            else {
+                self.report(
+                    Check::ParamMissing,
+                    &page.file,
+                    Some(op),
+                    location,
+                    &param.name,
+                    format!(
+                        "documented {wanted_in} parameter `{}` is not in the spec",
+                        param.name
+                    ),
+                );
                 continue;
             };
             let spec_in = found.get("in").and_then(Value::as_str).unwrap_or("");
             if spec_in != wanted_in {
-                self.report(Check::ParamLocation, &page.file, Some(op), location.clone(), &param.name, format!("documented in the {wanted_in}; the spec has it in the {spec_in}"));
+                self.report(
+                    Check::ParamLocation,
+                    &page.file,
+                    Some(op),
+                    location.clone(),
+                    &param.name,
+                    format!("documented in the {wanted_in}; the spec has it in the {spec_in}"),
+                );
             }
-            let required = found.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let required = found
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             if required != param.required {
-                self.report(Check::ParamRequired, &page.file, Some(op), location.clone(), &param.name, format!("documented as mandatory: {}; the spec has required: {required}", param.required));
+                self.report(
+                    Check::ParamRequired,
+                    &page.file,
+                    Some(op),
+                    location.clone(),
+                    &param.name,
+                    format!(
+                        "documented as mandatory: {}; the spec has required: {required}",
+                        param.required
+                    ),
+                );
             }
             let schema = found.get("schema").unwrap_or(&Value::Null);
             if let Some(ty) = &param.ty {
-                self.compare_type(Site(page, op, &location), &param.name, ty, schema, Check::ParamType);
+                self.compare_type(
+                    Site(page, op, &location),
+                    &param.name,
+                    ty,
+                    schema,
+                    Check::ParamType,
+                );
             }
             if let Some(values) = documented_values(&param.description) {
-                self.compare_values(Site(page, op, &location), &param.name, &values, schema, Check::ParamValues);
+                self.compare_values(
+                    Site(page, op, &location),
+                    &param.name,
+                    &values,
+                    schema,
+                    Check::ParamValues,
+                );
             }
             if let Some(default) = documented_default(&param.description) {
                 let spec_default = self.spec.schema_default(schema).map(scalar_text);
                 if spec_default.as_deref() != Some(default.as_str()) {
-                    self.report(Check::ParamDefault, &page.file, Some(op), location, &param.name, format!("documented default `{default}`; the spec's default is {}", spec_default.map(|d| format!("`{d}`")).unwrap_or("missing".into())));
+                    self.report(
+                        Check::ParamDefault,
+                        &page.file,
+                        Some(op),
+                        location,
+                        &param.name,
+                        format!(
+                            "documented default `{default}`; the spec's default is {}",
+                            spec_default
+                                .map(|d| format!("`{d}`"))
+                                .unwrap_or("missing".into())
+                        ),
+                    );
                 }
             }
         }
         for found in &spec_params {
             let name = found.get("name").and_then(Value::as_str).unwrap_or("");
             if !page.params.iter().any(|p| p.name == name) {
-                self.report(Check::ParamUndocumented, &page.file, Some(op), "parameter tables".into(), name, format!("the spec has parameter `{name}`; no table of the page lists it"));
+                self.report(
+                    Check::ParamUndocumented,
+                    &page.file,
+                    Some(op),
+                    "parameter tables".into(),
+                    name,
+                    format!("the spec has parameter `{name}`; no table of the page lists it"),
+                );
             }
         }
     }
@@ -172,15 +280,29 @@ impl<'s> Checker<'s> {
     fn compare_type(&mut self, site: Site, name: &str, doc_ty: &str, schema: &Value, check: Check) {
         let Site(page, op, location) = site;
         let Some(doc_type) = DocType::parse(doc_ty) else {
-            self.report(check, &page.file, Some(op), location.to_string(), name, format!("the table's type `{doc_ty}` is not one the validator knows"));
+            self.report(
+                check,
+                &page.file,
+                Some(op),
+                location.to_string(),
+                name,
+                format!("the table's type `{doc_ty}` is not one the validator knows"),
+            );
             return;
         };
         let (want, want_items) = doc_type.schema_types();
         let got = self.spec.schema_type(schema);
-        let got_items = self.spec.items(schema).and_then(|items| self.spec.schema_type(items));
+        let got_items = self
+            .spec
+            .items(schema)
+            .and_then(|items| self.spec.schema_type(items));
         let mut problem = got != Some(want) || (want_items.is_some() && got_items != want_items);
         if doc_type == DocType::Long {
-            let format = self.spec.resolve_schema(schema).get("format").and_then(Value::as_str);
+            let format = self
+                .spec
+                .resolve_schema(schema)
+                .get("format")
+                .and_then(Value::as_str);
             problem |= format != Some("int64");
         }
         if problem {
@@ -189,20 +311,48 @@ impl<'s> Checker<'s> {
                 (Some(t), None) => t.to_string(),
                 (None, _) => "no type".to_string(),
             };
-            self.report(check, &page.file, Some(op), location.to_string(), name, format!("documented as {doc_ty}; the spec has {shown}"));
+            self.report(
+                check,
+                &page.file,
+                Some(op),
+                location.to_string(),
+                name,
+                format!("documented as {doc_ty}; the spec has {shown}"),
+            );
         }
     }
 
-    fn compare_values(&mut self, site: Site, name: &str, documented: &[String], schema: &Value, check: Check) {
+    fn compare_values(
+        &mut self,
+        site: Site,
+        name: &str,
+        documented: &[String],
+        schema: &Value,
+        check: Check,
+    ) {
         let Site(page, op, location) = site;
         let spec_values = match self.spec.schema_type(schema) {
             Some("boolean") => vec!["true".to_string(), "false".to_string()],
             _ => self.spec.named_values(schema).unwrap_or_default(),
         };
-        let missing: Vec<&String> = documented.iter().filter(|v| !spec_values.contains(v)).collect();
+        let missing: Vec<&String> = documented
+            .iter()
+            .filter(|v| !spec_values.contains(v))
+            .collect();
         if !missing.is_empty() {
-            let list = missing.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-            self.report(check, &page.file, Some(op), location.to_string(), name, format!("the table allows {list}, which the spec does not list"));
+            let list = missing
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.report(
+                check,
+                &page.file,
+                Some(op),
+                location.to_string(),
+                name,
+                format!("the table allows {list}, which the spec does not list"),
+            );
         }
     }
 
@@ -219,11 +369,30 @@ impl<'s> Checker<'s> {
             let location = format!("{}, line {}", field.table, field.line);
             let shown = display_name(field);
             match self.find_field(root, field) {
-                None => self.report(Check::FieldMissing, &page.file, Some(op), location, &shown, format!("documented response field `{shown}` is not in the response schema")),
+                None => self.report(
+                    Check::FieldMissing,
+                    &page.file,
+                    Some(op),
+                    location,
+                    &shown,
+                    format!("documented response field `{shown}` is not in the response schema"),
+                ),
                 Some(schema) => {
-                    self.compare_type(Site(page, op, &location), &shown, &field.ty, schema, Check::FieldType);
+                    self.compare_type(
+                        Site(page, op, &location),
+                        &shown,
+                        &field.ty,
+                        schema,
+                        Check::FieldType,
+                    );
                     if let Some(values) = documented_values(&field.description) {
-                        self.compare_values(Site(page, op, &location), &shown, &values, schema, Check::FieldValues);
+                        self.compare_values(
+                            Site(page, op, &location),
+                            &shown,
+                            &values,
+                            schema,
+                            Check::FieldValues,
+                        );
                     }
                 }
             }
@@ -242,12 +411,19 @@ impl<'s> Checker<'s> {
         let containers: Vec<&Value> = match &field.parent {
             None => {
                 let mut c = vec![root];
-                c.extend(self.spec.object_arrays(root).into_iter().map(|(_, items)| items));
+                c.extend(
+                    self.spec
+                        .object_arrays(root)
+                        .into_iter()
+                        .map(|(_, items)| items),
+                );
                 c
             }
             Some(parent) => self.containers_of(root, parent, 0),
         };
-        containers.into_iter().find_map(|c| self.spec.property(c, &field.name))
+        containers
+            .into_iter()
+            .find_map(|c| self.spec.property(c, &field.name))
     }
 
     /// Object schemas a nested table named `parent` may describe: the items (or value) of a
@@ -277,25 +453,62 @@ impl<'s> Checker<'s> {
             self.cover(op).example_responses += 1;
             let location = format!("example response, line {}", example.line);
             let Some(response) = self.spec.response(op, example.status) else {
-                self.report(Check::ResponseStatusUnknown, &page.file, Some(op), location, &example.status.to_string(), format!("the example has status {}, which the operation does not declare", example.status));
+                self.report(
+                    Check::ResponseStatusUnknown,
+                    &page.file,
+                    Some(op),
+                    location,
+                    &example.status.to_string(),
+                    format!(
+                        "the example has status {}, which the operation does not declare",
+                        example.status
+                    ),
+                );
                 continue;
             };
             let Some(media) = self.spec.json_media(response) else {
-                self.report(Check::ResponseInvalid, &page.file, Some(op), location, "(body)", "the spec's response has no application/json content".into());
+                self.report(
+                    Check::ResponseInvalid,
+                    &page.file,
+                    Some(op),
+                    location,
+                    "(body)",
+                    "the spec's response has no application/json content".into(),
+                );
                 continue;
             };
             let schema = media.get("schema").unwrap_or(&Value::Null);
             for (path, message) in self.validate_json(schema, &example.body) {
-                self.report(Check::ResponseInvalid, &page.file, Some(op), location.clone(), &path, message);
+                self.report(
+                    Check::ResponseInvalid,
+                    &page.file,
+                    Some(op),
+                    location.clone(),
+                    &path,
+                    message,
+                );
             }
             self.compare_spec_example(page, op, example, media, &location);
         }
     }
 
-    fn compare_spec_example(&mut self, page: &DocPage, op: &SpecOperation, example: &ExampleResponse, media: &Value, location: &str) {
-        let attached = media.get("examples").and_then(Value::as_object).map(|examples| {
-            examples.values().filter_map(|e| self.spec.deref(e).get("value")).any(|v| *v == example.body)
-        });
+    fn compare_spec_example(
+        &mut self,
+        page: &DocPage,
+        op: &SpecOperation,
+        example: &ExampleResponse,
+        media: &Value,
+        location: &str,
+    ) {
+        let attached = media
+            .get("examples")
+            .and_then(Value::as_object)
+            .map(|examples| {
+                examples
+                    .values()
+                    .filter_map(|e| self.spec.deref(e).get("value"))
+                    .any(|v| *v == example.body)
+            });
         if attached != Some(true) {
             self.report(Check::SpecExampleDiffers, &page.file, Some(op), location.to_string(), "(body)", "the spec's examples for this response do not include the page's example body as it stands".into());
         }
@@ -305,12 +518,22 @@ impl<'s> Checker<'s> {
     fn validate_json(&self, schema: &Value, instance: &Value) -> Vec<(String, String)> {
         let document = self.spec.json_schema(schema);
         match jsonschema::validator_for(&document) {
-            Err(e) => vec![("(schema)".into(), format!("the spec's schema is not valid JSON Schema: {e}"))],
+            Err(e) => vec![(
+                "(schema)".into(),
+                format!("the spec's schema is not valid JSON Schema: {e}"),
+            )],
             Ok(validator) => validator
                 .iter_errors(instance)
                 .map(|e| {
                     let path = e.instance_path().to_string();
-                    (if path.is_empty() { "/".to_string() } else { path }, e.to_string())
+                    (
+                        if path.is_empty() {
+                            "/".to_string()
+                        } else {
+                            path
+                        },
+                        e.to_string(),
+                    )
                 })
                 .collect(),
         }
@@ -321,8 +544,18 @@ impl<'s> Checker<'s> {
         for request in &page.example_requests {
             let location = format!("{} request, line {}", request.kind, request.line);
             let shown = format!("{} {}", request.method, request.path);
-            let Some(op) = operations.iter().find(|op| op.method == request.method && path_matches(&op.path, &request.path)) else {
-                self.report(Check::RequestUnmatched, &page.file, None, location, &shown, format!("`{shown}` matches no operation of the spec"));
+            let Some(op) = operations
+                .iter()
+                .find(|op| op.method == request.method && path_matches(&op.path, &request.path))
+            else {
+                self.report(
+                    Check::RequestUnmatched,
+                    &page.file,
+                    None,
+                    location,
+                    &shown,
+                    format!("`{shown}` matches no operation of the spec"),
+                );
                 continue;
             };
             self.cover(op).example_requests += 1;
@@ -330,11 +563,24 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn request_values(&mut self, page: &DocPage, op: &SpecOperation<'s>, request: &ExampleRequest, location: &str) {
+    fn request_values(
+        &mut self,
+        page: &DocPage,
+        op: &SpecOperation<'s>,
+        request: &ExampleRequest,
+        location: &str,
+    ) {
         let params = self.spec.parameters(op);
         for (name, value) in &request.query {
             let Some(param) = params.iter().find(|p| param_is(p, name, "query")) else {
-                self.report(Check::RequestParamUnknown, &page.file, Some(op), location.to_string(), name, format!("the example sends `{name}`, which the operation does not have"));
+                self.report(
+                    Check::RequestParamUnknown,
+                    &page.file,
+                    Some(op),
+                    location.to_string(),
+                    name,
+                    format!("the example sends `{name}`, which the operation does not have"),
+                );
                 continue;
             };
             if is_placeholder(value) {
@@ -342,7 +588,10 @@ impl<'s> Checker<'s> {
             }
             let schema = param.get("schema").unwrap_or(&Value::Null);
             let typed = match self.spec.schema_type(schema) {
-                Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(value.clone())),
+                Some("integer") => value
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(value.clone())),
                 Some("boolean") => match value.as_str() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
@@ -351,12 +600,26 @@ impl<'s> Checker<'s> {
                 _ => Value::String(value.clone()),
             };
             for (_, message) in self.validate_json(schema, &typed) {
-                self.report(Check::RequestValueInvalid, &page.file, Some(op), location.to_string(), name, format!("`{name}={value}`: {message}"));
+                self.report(
+                    Check::RequestValueInvalid,
+                    &page.file,
+                    Some(op),
+                    location.to_string(),
+                    name,
+                    format!("`{name}={value}`: {message}"),
+                );
             }
             if let Some(known) = self.spec.named_values(schema)
                 && !known.contains(value)
             {
-                self.report(Check::RequestValueInvalid, &page.file, Some(op), location.to_string(), name, format!("`{name}={value}`: not among the spec's values for `{name}`"));
+                self.report(
+                    Check::RequestValueInvalid,
+                    &page.file,
+                    Some(op),
+                    location.to_string(),
+                    name,
+                    format!("`{name}={value}`: not among the spec's values for `{name}`"),
+                );
             }
         }
     }
@@ -367,11 +630,22 @@ impl<'s> Checker<'s> {
         let mut seen = BTreeSet::new();
         for example in &page.example_responses {
             let location = format!("example response, line {}", example.line);
-            let mut walk = ExampleWalk { page, seen: &mut seen, out: Vec::new() };
+            let mut walk = ExampleWalk {
+                page,
+                seen: &mut seen,
+                out: Vec::new(),
+            };
             walk.object(&example.body, None, "");
             let out = walk.out;
             for (check, field, message) in out {
-                self.report(check, &page.file, Some(op), location.clone(), &field, message);
+                self.report(
+                    check,
+                    &page.file,
+                    Some(op),
+                    location.clone(),
+                    &field,
+                    message,
+                );
             }
         }
     }
@@ -391,10 +665,22 @@ impl ExampleWalk<'_> {
         let Some(map) = value.as_object() else { return };
         for (name, member) in map {
             let path = format!("{prefix}{name}");
-            let row = self.page.fields.iter().find(|f| f.name == *name && f.parent.as_deref() == parent);
-            let nested = self.page.fields.iter().any(|f| f.parent.as_deref() == Some(name.as_str()));
+            let row = self
+                .page
+                .fields
+                .iter()
+                .find(|f| f.name == *name && f.parent.as_deref() == parent);
+            let nested = self
+                .page
+                .fields
+                .iter()
+                .any(|f| f.parent.as_deref() == Some(name.as_str()));
             match row {
-                None if !nested => self.push(Check::ExampleFieldUndocumented, &path, format!("the example has `{path}`, which no table of the page lists")),
+                None if !nested => self.push(
+                    Check::ExampleFieldUndocumented,
+                    &path,
+                    format!("the example has `{path}`, which no table of the page lists"),
+                ),
                 None => {}
                 Some(row) => self.row(row, member, &path),
             }
@@ -419,12 +705,28 @@ impl ExampleWalk<'_> {
         if let Some(doc_type) = DocType::parse(&row.ty)
             && !doc_type.admits(value)
         {
-            self.push(Check::ExampleTypeContradicts, path, format!("the example's `{path}` is {value}; the table ({}, line {}) says {}", row.table, row.line, row.ty));
+            self.push(
+                Check::ExampleTypeContradicts,
+                path,
+                format!(
+                    "the example's `{path}` is {value}; the table ({}, line {}) says {}",
+                    row.table, row.line, row.ty
+                ),
+            );
         }
         if let (Some(values), Value::String(text)) = (documented_values(&row.description), value)
             && !values.contains(text)
         {
-            self.push(Check::ExampleValueUndocumented, path, format!("the example's `{path}` is `{text}`; the table ({}, line {}) allows only {}", row.table, row.line, values.join(", ")));
+            self.push(
+                Check::ExampleValueUndocumented,
+                path,
+                format!(
+                    "the example's `{path}` is `{text}`; the table ({}, line {}) allows only {}",
+                    row.table,
+                    row.line,
+                    values.join(", ")
+                ),
+            );
         }
     }
 
@@ -436,7 +738,8 @@ impl ExampleWalk<'_> {
 }
 
 fn param_is(param: &Value, name: &str, location: &str) -> bool {
-    param.get("name").and_then(Value::as_str) == Some(name) && param.get("in").and_then(Value::as_str) == Some(location)
+    param.get("name").and_then(Value::as_str) == Some(name)
+        && param.get("in").and_then(Value::as_str) == Some(location)
 }
 
 /// A template value such as `{project_id}`.
@@ -449,7 +752,13 @@ fn path_matches(template: &str, path: &str) -> bool {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     t.len() == p.len()
-        && t.iter().zip(&p).all(|(t, p)| if t.starts_with('{') && t.ends_with('}') { !p.is_empty() } else { t == p })
+        && t.iter().zip(&p).all(|(t, p)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                !p.is_empty()
+            } else {
+                t == p
+            }
+        })
 }
 
 /// `links.href` for nested rows, the plain name for top-level ones.
@@ -467,7 +776,10 @@ mod tests {
     #[test]
     fn paths_match_templates() {
         assert!(path_matches("/v2/images/{image_id}", "/v2/images/33ad"));
-        assert!(path_matches("/v2/{project_id}/images/detail", "/v2/9c53/images/detail"));
+        assert!(path_matches(
+            "/v2/{project_id}/images/detail",
+            "/v2/9c53/images/detail"
+        ));
         assert!(!path_matches("/v2/images/{image_id}", "/v2/images"));
         assert!(!path_matches("/v2/images", "/v2/cloudimages"));
     }

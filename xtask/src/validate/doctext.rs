@@ -77,12 +77,14 @@ static INLINE_VALUES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Introductions of a list of values, one per following line.
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:available values include|the value can be one of the following):\s*$").expect("valid regex")
+    Regex::new(r"(?i)(?:available values include|the value can be one of the following):\s*$")
+        .expect("valid regex")
 });
 
 /// A list line naming a value: `queued: ...`, `bios indicates ...`, `public: ...`.
-static LIST_VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:-\s*)?([A-Za-z0-9_]+)(?::| indicates |\s*$)").expect("valid regex"));
+static LIST_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:-\s*)?([A-Za-z0-9_]+)(?::| indicates |\s*$)").expect("valid regex")
+});
 
 /// The values a description says a field takes, or `None` when it states no closed list.
 pub fn documented_values(description: &str) -> Option<Vec<String>> {
@@ -91,7 +93,12 @@ pub fn documented_values(description: &str) -> Option<Vec<String>> {
         let values = list
             .split(", ")
             .flat_map(|part| part.split(" or "))
-            .map(|v| v.trim().trim_start_matches("or ").trim_end_matches(" (default)").trim())
+            .map(|v| {
+                v.trim()
+                    .trim_start_matches("or ")
+                    .trim_end_matches(" (default)")
+                    .trim()
+            })
             .filter(|v| !v.is_empty())
             .map(str::to_string)
             .collect::<Vec<_>>();
@@ -100,7 +107,9 @@ pub fn documented_values(description: &str) -> Option<Vec<String>> {
         }
     }
     let lines: Vec<&str> = description.lines().collect();
-    let start = lines.iter().position(|line| LIST_INTRO.is_match(line.trim()))?;
+    let start = lines
+        .iter()
+        .position(|line| LIST_INTRO.is_match(line.trim()))?;
     let values: Vec<String> = lines[start + 1..]
         .iter()
         .map_while(|line| LIST_VALUE.captures(line).map(|c| c[1].to_string()))
@@ -134,16 +143,31 @@ mod tests {
     #[test]
     fn inline_value_lists() {
         assert_eq!(
-            documented_values("Specifies the image format. The value can be vhd, raw, zvhd, or qcow2. The default value is vhd."),
-            Some(vec!["vhd".into(), "raw".into(), "zvhd".into(), "qcow2".into()])
+            documented_values(
+                "Specifies the image format. The value can be vhd, raw, zvhd, or qcow2. The default value is vhd."
+            ),
+            Some(vec![
+                "vhd".into(),
+                "raw".into(),
+                "zvhd".into(),
+                "qcow2".into()
+            ])
         );
         assert_eq!(
             documented_values("Whether sorted. Its value can be desc (default) or asc. More."),
             Some(vec!["desc".into(), "asc".into()])
         );
         assert_eq!(
-            documented_values("The value can be Windows, Ubuntu, Oracle Linux, Fedora, or EulerOS."),
-            Some(vec!["Windows".into(), "Ubuntu".into(), "Oracle Linux".into(), "Fedora".into(), "EulerOS".into()])
+            documented_values(
+                "The value can be Windows, Ubuntu, Oracle Linux, Fedora, or EulerOS."
+            ),
+            Some(vec![
+                "Windows".into(),
+                "Ubuntu".into(),
+                "Oracle Linux".into(),
+                "Fedora".into(),
+                "EulerOS".into()
+            ])
         );
         assert_eq!(documented_values("Specifies the image ID."), None);
         assert_eq!(documented_values("The value can be true."), None);
@@ -152,24 +176,41 @@ mod tests {
     #[test]
     fn listed_values() {
         let text = "Specifies the image status. The value can be one of the following:\nqueued: created\nsaving: uploading\nactive: ready";
-        assert_eq!(documented_values(text), Some(vec!["queued".into(), "saving".into(), "active".into()]));
+        assert_eq!(
+            documented_values(text),
+            Some(vec!["queued".into(), "saving".into(), "active".into()])
+        );
         let text = "Specifies the ECS boot mode. Available values include:\nbios indicates the BIOS boot mode.\nuefi indicates the UEFI boot mode.";
-        assert_eq!(documented_values(text), Some(vec!["bios".into(), "uefi".into()]));
+        assert_eq!(
+            documented_values(text),
+            Some(vec!["bios".into(), "uefi".into()])
+        );
     }
 
     #[test]
     fn defaults() {
-        assert_eq!(documented_default("The default value is create_at."), Some("create_at".into()));
-        assert_eq!(documented_default("The value is an integer and is 500 by default."), Some("500".into()));
-        assert_eq!(documented_default("The value is an integer. By default, 25 images can be queried."), Some("25".into()));
+        assert_eq!(
+            documented_default("The default value is create_at."),
+            Some("create_at".into())
+        );
+        assert_eq!(
+            documented_default("The value is an integer and is 500 by default."),
+            Some("500".into())
+        );
+        assert_eq!(
+            documented_default("The value is an integer. By default, 25 images can be queried."),
+            Some("25".into())
+        );
         assert_eq!(documented_default("Specifies the name."), None);
     }
 
     #[test]
     fn types() {
-        assert_eq!(DocType::parse("Array of strings"), Some(DocType::ArrayOfStrings));
+        assert_eq!(
+            DocType::parse("Array of strings"),
+            Some(DocType::ArrayOfStrings)
+        );
         assert!(DocType::Long.admits(&serde_json::json!(5)));
         assert!(!DocType::Integer.admits(&serde_json::json!("5")));
     }
 }
-

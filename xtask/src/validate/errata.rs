@@ -32,17 +32,23 @@ pub struct Erratum {
 impl Erratum {
     /// Whether this entry accounts for a finding.
     pub fn covers(&self, finding: &Finding) -> bool {
-        self.page == finding.page && self.check == finding.check && self.fields.contains(&finding.field)
+        self.page == finding.page
+            && self.check == finding.check
+            && self.fields.contains(&finding.field)
     }
 }
 
 /// Reads the errata file.
 pub fn parse(text: &str) -> Result<Vec<Erratum>, String> {
-    let errata: Vec<Erratum> = serde_norway::from_str(text).map_err(|e| format!("openapi/errata.yaml: {e}"))?;
+    let errata: Vec<Erratum> =
+        serde_norway::from_str(text).map_err(|e| format!("openapi/errata.yaml: {e}"))?;
     let mut ids = std::collections::BTreeSet::new();
     for erratum in &errata {
         if !ids.insert(erratum.id.as_str()) {
-            return Err(format!("openapi/errata.yaml: id `{}` is used twice", erratum.id));
+            return Err(format!(
+                "openapi/errata.yaml: id `{}` is used twice",
+                erratum.id
+            ));
         }
     }
     Ok(errata)
@@ -80,5 +86,9 @@ pub fn apply<'a>(findings: &'a [Finding], errata: &'a [Erratum]) -> Applied<'a> 
             }
         }
     }
-    Applied { recorded, unrecorded, stale }
+    Applied {
+        recorded,
+        unrecorded,
+        stale,
+    }
 }

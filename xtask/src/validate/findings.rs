@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 /// The kinds of finding, grouped by the check that makes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
     /// (a) A documented operation is not in the spec.

@@ -79,19 +79,35 @@ impl Report {
     /// The readable report.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "Conformance of openapi/ims.yaml to the API pages in openapi/docs/\n");
+        let _ = writeln!(
+            out,
+            "Conformance of openapi/ims.yaml to the API pages in openapi/docs/\n"
+        );
         let _ = writeln!(out, "Pages:");
         for (page, c) in &self.pages {
             let _ = writeln!(
                 out,
                 "  {page}: {} endpoint(s), {} parameter rows, {} field rows, {} example request(s), {} example response(s), {} error statuses",
-                c.endpoints, c.params, c.fields, c.example_requests, c.example_responses, c.error_statuses
+                c.endpoints,
+                c.params,
+                c.fields,
+                c.example_requests,
+                c.example_responses,
+                c.error_statuses
             );
         }
         let _ = writeln!(out, "\nOperations:");
         for (op, c) in &self.operations {
-            let recorded = self.recorded.iter().filter(|r| r.finding.operation.as_deref() == Some(op)).count();
-            let unrecorded = self.unrecorded.iter().filter(|f| f.operation.as_deref() == Some(op)).count();
+            let recorded = self
+                .recorded
+                .iter()
+                .filter(|r| r.finding.operation.as_deref() == Some(op))
+                .count();
+            let unrecorded = self
+                .unrecorded
+                .iter()
+                .filter(|f| f.operation.as_deref() == Some(op))
+                .count();
             let pages = c.pages.iter().cloned().collect::<Vec<_>>().join(", ");
             let _ = writeln!(
                 out,
@@ -103,15 +119,29 @@ impl Report {
         for r in &self.recorded {
             by_erratum.entry(&r.erratum).or_default().push(&r.finding);
         }
-        let _ = writeln!(out, "\nErrata applied ({} findings under {} entries):", self.recorded.len(), by_erratum.len());
+        let _ = writeln!(
+            out,
+            "\nErrata applied ({} findings under {} entries):",
+            self.recorded.len(),
+            by_erratum.len()
+        );
         for (id, findings) in &by_erratum {
             let fields: Vec<&str> = findings.iter().map(|f| f.field.as_str()).collect();
             let mut unique = fields.clone();
             unique.dedup();
-            let _ = writeln!(out, "  {id}: {} [{}]", findings[0].check.name(), unique.join(", "));
+            let _ = writeln!(
+                out,
+                "  {id}: {} [{}]",
+                findings[0].check.name(),
+                unique.join(", ")
+            );
         }
         if !self.unrecorded.is_empty() {
-            let _ = writeln!(out, "\nUnrecorded findings ({}): fix the spec or record them in openapi/errata.yaml", self.unrecorded.len());
+            let _ = writeln!(
+                out,
+                "\nUnrecorded findings ({}): fix the spec or record them in openapi/errata.yaml",
+                self.unrecorded.len()
+            );
             for f in &self.unrecorded {
                 let _ = writeln!(
                     out,
@@ -126,7 +156,11 @@ impl Report {
             }
         }
         if !self.stale_errata.is_empty() {
-            let _ = writeln!(out, "\nErrata that match no finding any more ({}): remove them", self.stale_errata.len());
+            let _ = writeln!(
+                out,
+                "\nErrata that match no finding any more ({}): remove them",
+                self.stale_errata.len()
+            );
             for s in &self.stale_errata {
                 let _ = writeln!(out, "  {}: {}", s.erratum, s.field);
             }
@@ -171,13 +205,19 @@ pub fn check(pages: &[DocPage], spec_text: &str, errata_text: &str) -> Result<Re
         recorded: applied
             .recorded
             .iter()
-            .map(|(f, id)| RecordedFinding { erratum: id.to_string(), finding: (*f).clone() })
+            .map(|(f, id)| RecordedFinding {
+                erratum: id.to_string(),
+                finding: (*f).clone(),
+            })
             .collect(),
         unrecorded: applied.unrecorded.into_iter().cloned().collect(),
         stale_errata: applied
             .stale
             .into_iter()
-            .map(|(id, field)| StaleErratum { erratum: id.to_string(), field: field.to_string() })
+            .map(|(id, field)| StaleErratum {
+                erratum: id.to_string(),
+                field: field.to_string(),
+            })
             .collect(),
     })
 }
@@ -192,23 +232,41 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
             "--format" => match rest.next().map(String::as_str) {
                 Some("json") => json = true,
                 Some("text") => json = false,
-                other => return Err(format!("validate: --format takes text or json, not {other:?}")),
+                other => {
+                    return Err(format!(
+                        "validate: --format takes text or json, not {other:?}"
+                    ));
+                }
             },
             "--spec" => match rest.next() {
                 Some(path) => spec_path = path.into(),
                 None => return Err("validate: --spec needs a file".into()),
             },
-            _ => return Err(format!("validate: unexpected argument `{arg}`\n\n{}", crate::usage())),
+            _ => {
+                return Err(format!(
+                    "validate: unexpected argument `{arg}`\n\n{}",
+                    crate::usage()
+                ));
+            }
         }
     }
     let pages = crate::docs::load_all(&root.join("openapi/docs")).map_err(|e| e.to_string())?;
-    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
-    let report = check(&pages, &read(&spec_path)?, &read(&root.join("openapi/errata.yaml"))?)?;
+    let read =
+        |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let report = check(
+        &pages,
+        &read(&spec_path)?,
+        &read(&root.join("openapi/errata.yaml"))?,
+    )?;
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         println!("{text}");
     } else {
         print!("{}", report.to_text());
     }
-    Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -32,17 +32,23 @@ impl<'a> SpecOperation<'a> {
 
     /// Whether the operation is marked `deprecated: true`.
     pub fn deprecated(&self) -> bool {
-        self.op.get("deprecated").and_then(Value::as_bool).unwrap_or(false)
+        self.op
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 }
 
 /// The HTTP methods an OpenAPI path item can hold.
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 impl Spec {
     /// Parses the spec text (YAML).
     pub fn parse(text: &str) -> Result<Spec, String> {
-        let doc: Value = serde_norway::from_str(text).map_err(|e| format!("openapi/ims.yaml: {e}"))?;
+        let doc: Value =
+            serde_norway::from_str(text).map_err(|e| format!("openapi/ims.yaml: {e}"))?;
         Ok(Spec { doc })
     }
 
@@ -53,7 +59,11 @@ impl Spec {
             for (path, item) in paths {
                 for method in METHODS {
                     if let Some(op) = item.get(*method) {
-                        out.push(SpecOperation { method: method.to_uppercase(), path: path.clone(), op });
+                        out.push(SpecOperation {
+                            method: method.to_uppercase(),
+                            path: path.clone(),
+                            op,
+                        });
                     }
                 }
             }
@@ -127,7 +137,9 @@ impl Spec {
 
     /// The `default` of a schema, looking through reference wrappers.
     pub fn schema_default<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
-        schema.get("default").or_else(|| self.resolve_schema(schema).get("default"))
+        schema
+            .get("default")
+            .or_else(|| self.resolve_schema(schema).get("default"))
     }
 
     /// The values a schema names: its `enum` and `x-extensible-enum`.
@@ -147,9 +159,10 @@ impl Spec {
     /// The `type` of a schema after resolving wrappers (`"object"` when it only has properties).
     pub fn schema_type<'s>(&'s self, schema: &'s Value) -> Option<&'s str> {
         let schema = self.resolve_schema(schema);
-        schema.get("type").and_then(Value::as_str).or_else(|| {
-            schema.get("properties").map(|_| "object")
-        })
+        schema
+            .get("type")
+            .and_then(Value::as_str)
+            .or_else(|| schema.get("properties").map(|_| "object"))
     }
 
     /// The schema of property `name` of an object schema.
@@ -166,7 +179,11 @@ impl Spec {
     /// schemas: where a flat response table may describe the list's items.
     pub fn object_arrays<'s>(&'s self, schema: &'s Value) -> Vec<(&'s str, &'s Value)> {
         let mut out = Vec::new();
-        if let Some(props) = self.resolve_schema(schema).get("properties").and_then(Value::as_object) {
+        if let Some(props) = self
+            .resolve_schema(schema)
+            .get("properties")
+            .and_then(Value::as_object)
+        {
             for (name, prop) in props {
                 if self.schema_type(prop) == Some("array")
                     && let Some(items) = self.items(prop)
@@ -212,23 +229,39 @@ fn to_json_schema(schema: &Value) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
-    let nullable = map.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+    let nullable = map
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut out = Map::new();
     for (key, value) in map {
-        if key.starts_with("x-") || matches!(key.as_str(), "nullable" | "example" | "discriminator" | "xml" | "externalDocs") {
+        if key.starts_with("x-")
+            || matches!(
+                key.as_str(),
+                "nullable" | "example" | "discriminator" | "xml" | "externalDocs"
+            )
+        {
             continue;
         }
         let translated = match key.as_str() {
             "properties" => Value::Object(
                 value
                     .as_object()
-                    .map(|props| props.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect())
+                    .map(|props| {
+                        props
+                            .iter()
+                            .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             ),
             "items" | "additionalProperties" | "not" => to_json_schema(value),
-            "allOf" | "anyOf" | "oneOf" => {
-                Value::Array(value.as_array().map(|l| l.iter().map(to_json_schema).collect()).unwrap_or_default())
-            }
+            "allOf" | "anyOf" | "oneOf" => Value::Array(
+                value
+                    .as_array()
+                    .map(|l| l.iter().map(to_json_schema).collect())
+                    .unwrap_or_default(),
+            ),
             _ => value.clone(),
         };
         out.insert(key.clone(), translated);
@@ -264,7 +297,10 @@ mod tests {
         let s = to_json_schema(&json!({"type": "integer", "nullable": true, "x-foo": 1}));
         assert_eq!(s, json!({"type": ["integer", "null"]}));
         let r = to_json_schema(&json!({"$ref": "#/components/schemas/A", "nullable": true}));
-        assert_eq!(r, json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}));
+        assert_eq!(
+            r,
+            json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})
+        );
     }
 
     #[test]
@@ -275,7 +311,10 @@ mod tests {
         .unwrap();
         let wrapped = json!({"allOf": [{"$ref": "#/components/schemas/D"}], "default": "a"});
         assert_eq!(spec.schema_type(&wrapped), Some("string"));
-        assert_eq!(spec.named_values(&wrapped), Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(
+            spec.named_values(&wrapped),
+            Some(vec!["a".to_string(), "b".to_string()])
+        );
         assert_eq!(spec.schema_default(&wrapped), Some(&json!("a")));
     }
 }
