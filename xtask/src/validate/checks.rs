@@ -100,6 +100,19 @@ impl<'s> Checker<'s> {
         });
     }
 
+    /// Reports a finding at a comparison's site.
+    fn report_at(&mut self, site: Site, check: Check, field: &str, message: String) {
+        let Site(page, op, location) = site;
+        self.report(
+            check,
+            &page.file,
+            Some(op),
+            location.to_string(),
+            field,
+            message,
+        );
+    }
+
     fn cover(&mut self, op: &SpecOperation) -> &mut Coverage {
         self.coverage.entry(op.id()).or_default()
     }
@@ -278,13 +291,10 @@ impl<'s> Checker<'s> {
     }
 
     fn compare_type(&mut self, site: Site, name: &str, doc_ty: &str, schema: &Value, check: Check) {
-        let Site(page, op, location) = site;
         let Some(doc_type) = DocType::parse(doc_ty) else {
-            self.report(
+            self.report_at(
+                site,
                 check,
-                &page.file,
-                Some(op),
-                location.to_string(),
                 name,
                 format!("the table's type `{doc_ty}` is not one the validator knows"),
             );
@@ -311,11 +321,9 @@ impl<'s> Checker<'s> {
                 (Some(t), None) => t.to_string(),
                 (None, _) => "no type".to_string(),
             };
-            self.report(
+            self.report_at(
+                site,
                 check,
-                &page.file,
-                Some(op),
-                location.to_string(),
                 name,
                 format!("documented as {doc_ty}; the spec has {shown}"),
             );
@@ -330,7 +338,6 @@ impl<'s> Checker<'s> {
         schema: &Value,
         check: Check,
     ) {
-        let Site(page, op, location) = site;
         let spec_values = match self.spec.schema_type(schema) {
             Some("boolean") => vec!["true".to_string(), "false".to_string()],
             _ => self.spec.named_values(schema).unwrap_or_default(),
@@ -345,11 +352,9 @@ impl<'s> Checker<'s> {
                 .map(|v| format!("`{v}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.report(
+            self.report_at(
+                site,
                 check,
-                &page.file,
-                Some(op),
-                location.to_string(),
                 name,
                 format!("the table allows {list}, which the spec does not list"),
             );
