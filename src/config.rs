@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::auth::{Auth, Domain, Password, Project, User};
-use crate::retry::RetryPolicy;
+use crate::http::Limits;
+use crate::http::retry::RetryPolicy;
 use crate::signing::AkSk;
 use crate::{Client, Context, Error};
 
@@ -55,6 +56,7 @@ pub struct ClientBuilder {
     interface: Option<String>,
     auth: Auth,
     retry: RetryPolicy,
+    limits: Limits,
     http: Option<reqwest::Client>,
     /// Where the settings were read from, for error messages.
     origin: Option<String>,
@@ -112,9 +114,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The limits on bodies and redirects (default `Limits::default()`; see the
+    /// [table of limits](crate::http#limits-and-defaults)).
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> ClientBuilder {
+        self.limits = limits;
+        self
+    }
+
     /// The HTTP client to send requests (and Keystone's token requests) with: set proxies or
-    /// TLS roots on it. By default, [`retry::http_client`](crate::retry::http_client) with the
-    /// retry policy's connect timeout.
+    /// TLS roots on it. It must not follow redirects (see [`crate::http_client`]). By default,
+    /// [`crate::http_client`] with the retry policy's connect timeout and the limits'
+    /// same-origin redirect policy.
     #[must_use]
     pub fn http_client(mut self, http: reqwest::Client) -> ClientBuilder {
         self.http = Some(http);
@@ -153,7 +164,7 @@ impl ClientBuilder {
             .unwrap_or_default();
         let http = match self.http {
             Some(http) => http,
-            None => crate::retry::http_client(self.retry.get_timeouts()).map_err(|e| {
+            None => crate::http_client(self.retry.get_timeouts(), &self.limits).map_err(|e| {
                 Error::config(format!("cannot make an HTTP client: {e}")).with_source(e)
             })?,
         };
@@ -205,7 +216,9 @@ impl ClientBuilder {
                 )));
             }
         }
-        let context = Context::new(self.auth).with_retry(self.retry);
+        let context = Context::new(self.auth)
+            .with_retry(self.retry)
+            .with_limits(self.limits);
         Ok(Client::new_with_client(&endpoint, http, context))
     }
 

@@ -1,15 +1,18 @@
 //! What a [`Client`](crate::Client) carries besides its base URL and HTTP client: how it
-//! authenticates and how it retries. The hooks in `hooks.rs` read it around every request.
+//! authenticates, how it retries and what it reads. The response pipeline
+//! (`src/pipeline.rs`) reads it for every request.
 
 use crate::auth::Auth;
-use crate::retry::RetryPolicy;
+use crate::http::Limits;
+use crate::http::retry::RetryPolicy;
 
 /// Per-client settings used by every request. `Context::default()` sends requests without
-/// credentials and with the default retry policy.
+/// credentials, with the default retry policy and limits.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+    pub(crate) limits: Limits,
 }
 
 impl Context {
@@ -18,6 +21,7 @@ impl Context {
         Context {
             auth,
             retry: RetryPolicy::default(),
+            limits: Limits::default(),
         }
     }
 
@@ -25,6 +29,19 @@ impl Context {
     pub fn with_retry(mut self, retry: RetryPolicy) -> Context {
         self.retry = retry;
         self
+    }
+
+    /// Replaces the limits on bodies and redirects. The redirect limit is a setting of the
+    /// `reqwest::Client`: it takes effect for clients made with `Client::new` or
+    /// [`crate::http_client`] after this.
+    pub fn with_limits(mut self, limits: Limits) -> Context {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits on bodies and redirects.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The credentials requests are sent with.

@@ -1,46 +1,26 @@
 //! The crate's error type: [`Error`], with its [`ErrorKind`].
 //!
-//! The generated operations return progenitor's error ([`crate::GeneratedError`]); `?` (or
-//! `Error::from`) turns it into an [`Error`] that says, in one place, which operation failed,
-//! how (the [`ErrorKind`]), the HTTP status, the service's error code and message, and the
-//! request id, and whose `Display` tells a person what to check. The client's own steps
-//! (configuration, authentication) fail with the same type.
+//! Every call of the crate fails with an [`Error`]: the operations' `send()`, the paging
+//! streams, the client's own steps (configuration, authentication). It says in one place
+//! which operation failed, how (the [`ErrorKind`]), the HTTP status, the service's error code
+//! and message, the request id, and for a body that does not decode the JSON path of the
+//! value and the image it belongs to; its `Display` tells a person what to check.
 //!
-//! # How the operation gets into an error
-//!
-//! progenitor's error does not carry the operation, and the hooks cannot add a field to it;
-//! they can only change the response and the `Error::Custom` text. So:
-//!
-//! * every response that is not a success gets the header [`OPERATION_HEADER`]
-//!   (`x-ims-operation: show_image`) from the `exec` hook, which has the operation at hand
-//!   (`OperationInfo`). Error responses (documented or not) keep their headers, so the name
-//!   survives exactly, whatever the base URL.
-//! * a transport error (connect, timeout, broken body) keeps only its URL; the operation is
-//!   found by matching the URL's path against the path templates of the generated client
-//!   (the `OPERATIONS` table `build.rs` writes from the generated code, so it cannot drift).
-//! * an authentication failure in the `pre` hook becomes `Error::Custom("<operation>: ...")`
-//!   (see [`hook_message`]); the prefix is read back here.
-//! * a success body that does not decode (`InvalidResponsePayload`) keeps neither headers nor
-//!   URL: its operation is unknown.
-//!
-//! The names are the generated methods' (`show_image`), which are also the `operation` field
-//! of the `ims.request` tracing span; the spec's `operationId` is their camelCase form.
+//! The errors are made where the operation is known: by the response pipeline
+//! (`src/pipeline.rs`), which every request goes through with its operation's name, and by the
+//! paging streams. The names are the generated methods' (`show_image`), which are also the
+//! `operation` field of the `ims.request` tracing span; the spec's `operationId` is their
+//! camelCase form.
 
 use std::fmt;
 use std::sync::Arc;
 
+use std::time::{Duration, SystemTime};
+
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderMap};
 
-use crate::types::ErrorResponse;
-
-include!(concat!(env!("OUT_DIR"), "/operations.rs"));
-
-/// Response header the client adds to every response that is not a success (before the
-/// generated code decodes it): the name of the operation, such as `show_image`. It is how
-/// [`Error::operation`] knows the operation of an error response; it also shows in
-/// `ResponseValue::headers()` of [`crate::GeneratedError::ErrorResponse`].
-pub const OPERATION_HEADER: &str = "x-ims-operation";
+use crate::http::{Failure, RedirectProblem, Reply};
 
 /// What kind of failure an [`Error`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,11 +35,18 @@ pub enum ErrorKind {
     Connect,
     /// The request or the connection timed out.
     Timeout,
-    /// The connection failed while sending the request or reading the response.
+    /// The connection failed while sending the request or reading the response (a body that
+    /// ended early, a reset).
     Transport,
+    /// The service redirected somewhere the client does not follow: another origin, a loop,
+    /// too many hops. [`Error::redirect`] says which.
+    Redirect,
+    /// The response body was larger than [`Limits::max_body_bytes`](crate::Limits::max_body_bytes).
+    BodyTooLarge,
     /// The service answered with a status that is not a success.
     Status,
-    /// A success response whose body is not what the operation returns.
+    /// A success response whose body is not what the operation returns; [`Error::path`]
+    /// names the value that did not decode.
     Decode,
     /// The request could not be built from the given parameters.
     InvalidRequest,
@@ -139,15 +126,13 @@ struct Repr {
     url: Option<String>,
     detail: Option<String>,
     paging: Option<PagingProblem>,
+    redirect: Option<RedirectProblem>,
+    path: Option<String>,
+    item_id: Option<String>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
-/// The body of an error response, kept by the `exec` hook in the response's extensions so
-/// that an undocumented status (`UnexpectedResponse`, body unread) still gives its message.
-#[derive(Clone, Debug)]
-pub(crate) struct ErrorBody(pub(crate) bytes::Bytes);
-
-/// The start of `Error::Custom` texts made by [`hook_message`] for authentication failures.
+/// The start of the `Display` of an authentication failure.
 const AUTH_FAILED: &str = "authentication failed: ";
 
 impl From<Repr> for Error {
@@ -173,6 +158,9 @@ impl Repr {
             url: None,
             detail: None,
             paging: None,
+            redirect: None,
+            path: None,
+            item_id: None,
             source: None,
         }
     }
@@ -206,15 +194,6 @@ impl Error {
         })
     }
 
-    /// Names the operation, if the error does not know it yet (a success body that did not
-    /// decode keeps no trace of its operation, but a caller may know it).
-    pub(crate) fn or_operation(mut self, operation: &str) -> Error {
-        if self.repr.operation.is_none() {
-            self.repr.operation = Some(operation.to_string());
-        }
-        self
-    }
-
     /// The text that says what went wrong, without the operation and the hints.
     pub(crate) fn detail(&self) -> Option<&str> {
         self.repr.detail.as_deref()
@@ -229,22 +208,72 @@ impl Error {
         self
     }
 
-    /// A transport error (`reqwest`): connect, timeout or other, with its URL and operation.
-    fn transport(error: reqwest::Error) -> Error {
+    /// Names the operation of an error made below the pipeline (authentication).
+    pub(crate) fn with_operation(mut self, operation: &str) -> Error {
+        self.repr.operation = Some(operation.to_string());
+        self
+    }
+
+    /// The request of `operation` could not be built from the builder's parameters.
+    pub(crate) fn invalid_request(operation: &str, detail: String) -> Error {
+        Error::from(Repr {
+            operation: Some(operation.to_string()),
+            detail: Some(detail),
+            ..Repr::new(ErrorKind::InvalidRequest)
+        })
+    }
+
+    /// An attempt of `operation` that got no reply.
+    pub(crate) fn failure(operation: &str, failure: Failure) -> Error {
+        let repr = match failure {
+            Failure::Transport(error) => return Error::transport(operation, error),
+            Failure::TooLarge {
+                url,
+                limit,
+                declared,
+            } => Repr {
+                url: Some(crate::http::redirect::shown(&url)),
+                detail: Some(match declared {
+                    Some(length) if length > limit => format!(
+                        "the body is {length} bytes (Content-Length), more than the limit of {limit} bytes"
+                    ),
+                    _ => format!("the body is longer than the limit of {limit} bytes"),
+                }),
+                ..Repr::new(ErrorKind::BodyTooLarge)
+            },
+            Failure::Redirect {
+                url,
+                problem,
+                error,
+            } => return Error::redirected(operation, &url, problem).with_source(error),
+        };
+        Error::from(repr).with_operation(operation)
+    }
+
+    /// A redirect of `operation`'s request to `url` that was not followed (or, with a
+    /// `reqwest::Client` that follows redirects itself, one that should not have been).
+    pub(crate) fn redirected(operation: &str, url: &url::Url, problem: RedirectProblem) -> Error {
+        Error::from(Repr {
+            operation: Some(operation.to_string()),
+            url: Some(crate::http::redirect::shown(url)),
+            detail: Some(problem.to_string()),
+            redirect: Some(problem),
+            ..Repr::new(ErrorKind::Redirect)
+        })
+    }
+
+    /// A transport error (`reqwest`) of `operation`: connect, timeout or other.
+    pub(crate) fn transport(operation: &str, error: reqwest::Error) -> Error {
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
         } else if error.is_connect() {
             ErrorKind::Connect
-        } else if error.is_decode() {
-            ErrorKind::Decode
         } else {
             ErrorKind::Transport
         };
-        let url = error.url().map(|url| url.to_string());
-        let operation = error.url().and_then(operation_for_url).map(str::to_string);
+        let url = error.url().map(crate::http::redirect::shown);
         Error::from(Repr {
-            operation,
-            status: error.status(),
+            operation: Some(operation.to_string()),
             url,
             detail: Some(root_cause(&error)),
             source: Some(Arc::new(error)),
@@ -252,69 +281,109 @@ impl Error {
         })
     }
 
-    /// An error status, with what its headers and body say. `exact` is the body as received,
-    /// when it is at hand.
+    /// A body of `operation` that does not decode: `path` is the JSON path of the value
+    /// (`images[3].min_disk`, empty for the whole body), `item_id` the id of the list item it
+    /// is in, when known.
+    pub(crate) fn decode(
+        operation: &str,
+        reply: &Reply,
+        path: String,
+        item_id: Option<String>,
+        error: serde_json::Error,
+    ) -> Error {
+        let mut detail = String::new();
+        if !path.is_empty() && path != "." {
+            detail.push_str(&format!("at `{path}`"));
+            if let Some(id) = &item_id {
+                detail.push_str(&format!(" (image {id})"));
+            }
+            detail.push_str(": ");
+        }
+        detail.push_str(&strip_position(&error.to_string()));
+        if let Some(what) = not_json(reply) {
+            detail.push_str(&format!(" ({what})"));
+        }
+        Error::from(Repr {
+            operation: Some(operation.to_string()),
+            url: Some(crate::http::redirect::shown(&reply.url)),
+            detail: Some(detail),
+            path: Some(path).filter(|path| !path.is_empty() && path != "."),
+            item_id,
+            headers: Some(reply.headers.clone()),
+            request_id: request_id(&reply.headers).map(str::to_string),
+            source: Some(Arc::new(error)),
+            ..Repr::new(ErrorKind::Decode)
+        })
+    }
+
+    /// An error status of `operation`, with what its headers and body say.
     ///
     /// The texts the service wrote in a JSON error object (message, title) are made one line
-    /// ([`crate::text::one_line`]: Glance's messages hold `<br />` and blank lines); the
-    /// hook's summary of a body it replaced already is one.
-    fn status_response(
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Option<ErrorResponse>,
-        exact: Option<String>,
-    ) -> Error {
+    /// ([`crate::text::one_line`]: Glance's messages hold `<br />` and blank lines); a body
+    /// that is no error object is summarised ([`crate::text::summarize`]).
+    pub(crate) fn from_status(operation: &str, reply: Reply) -> Error {
+        let Reply {
+            status,
+            headers,
+            body,
+            cut,
+            ..
+        } = reply;
         let mut error = Repr {
+            operation: Some(operation.to_string()),
             status: Some(status),
-            request_id: crate::hooks::request_id(&headers).map(str::to_string),
-            operation: headers
-                .get(OPERATION_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string),
+            request_id: request_id(&headers).map(str::to_string),
             ..Repr::new(ErrorKind::Status)
         };
         let clean = |text: Option<&str>| {
             text.map(crate::text::one_line)
                 .filter(|text| !text.is_empty())
         };
-        error.raw_body = exact;
-        if let Some(body) = body {
-            if let Some(ims) = &body.error {
-                error.code = ims.code.clone();
-                error.message = clean(ims.message.as_deref());
-            }
-            error.title = clean(body.title.as_deref());
-            if error.message.is_none() {
-                error.message = match &body.raw_body {
-                    // The hook's one-line summary of the body it replaced.
-                    Some(_) => body.message.clone(),
-                    None => clean(body.message.as_deref()),
-                };
-            }
-            // The original body: the one the hook replaced, else the body as received, else
-            // (progenitor keeps no bytes of a documented error status) the JSON error object
-            // as decoded, every field kept.
-            error.raw_body = match &body.raw_body {
-                Some(raw) => Some(raw.clone()),
-                None => error
-                    .raw_body
-                    .take()
-                    .or_else(|| serde_json::to_string(&body).ok()),
-            };
-            // A body the hook replaced may still be a JSON error object of another shape,
-            // such as Keystone's `{"error": {"code": 401, "message": ..., "title": ...}}`.
-            if let Some(raw) = &body.raw_body
-                && let Ok(serde_json::Value::Object(object)) = serde_json::from_str(raw)
-            {
-                let inner = object
-                    .get("error")
-                    .and_then(|e| e.as_object())
-                    .unwrap_or(&object);
-                let text = |key: &str| clean(inner.get(key).and_then(|v| v.as_str()));
-                if let Some(message) = text("message") {
-                    error.message = Some(message);
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let encoded = headers.contains_key(CONTENT_ENCODING);
+        let text = (!encoded).then(|| std::str::from_utf8(&body).ok()).flatten();
+        match text {
+            Some(text) => {
+                // An IMS body `{"error": {"code", "message"}}`, an OpenStack one
+                // `{"code", "message", "title"}`, or Keystone's `{"error": {"code": 401,
+                // "message", "title"}}`; anything else is summarised.
+                let object = serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|value| match value {
+                        serde_json::Value::Object(object) => Some(object),
+                        _ => None,
+                    });
+                if let Some(object) = &object {
+                    let inner = object
+                        .get("error")
+                        .and_then(|e| e.as_object())
+                        .unwrap_or(object);
+                    let field = |key: &str| inner.get(key).and_then(|v| v.as_str());
+                    error.code = field("code")
+                        .filter(|code| !code.chars().next().is_some_and(|c| c.is_ascii_digit()))
+                        .map(str::to_string);
+                    error.message = clean(field("message"));
+                    error.title = clean(field("title"));
                 }
-                error.title = error.title.take().or_else(|| text("title"));
+                if error.message.is_none() && error.title.is_none() {
+                    error.message = Some(crate::text::summarize(status, content_type, text));
+                }
+                let mut raw = text.to_string();
+                if cut {
+                    raw.push('…');
+                }
+                error.raw_body = Some(raw);
+            }
+            None => {
+                error.message = Some(format!(
+                    "{status} with a body of {} bytes that is not text{}",
+                    body.len(),
+                    headers
+                        .get(CONTENT_ENCODING)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|e| format!(" (Content-Encoding: {e})"))
+                        .unwrap_or_default()
+                ));
             }
         }
         error.headers = Some(headers);
@@ -361,6 +430,29 @@ impl Error {
         self.repr.paging.as_ref()
     }
 
+    /// Why a redirect was not followed, for [`ErrorKind::Redirect`].
+    pub fn redirect(&self) -> Option<&RedirectProblem> {
+        self.repr.redirect.as_ref()
+    }
+
+    /// The JSON path of the value that did not decode, for [`ErrorKind::Decode`], such as
+    /// `images[3].min_disk`; `None` when the body as a whole is wrong (not JSON, empty).
+    pub fn path(&self) -> Option<&str> {
+        self.repr.path.as_deref()
+    }
+
+    /// The id of the list item (image) whose value did not decode, when it has one.
+    pub fn item_id(&self) -> Option<&str> {
+        self.repr.item_id.as_deref()
+    }
+
+    /// The wait the service asked for with `Retry-After` (seconds or an HTTP date), for an
+    /// error status that carried one: a 429 or 503 whose wait was longer than the retry
+    /// policy allows ends the request at once, with this value.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::http::retry::retry_after(self.repr.headers.as_ref()?, SystemTime::now())
+    }
+
     /// The OpenStack error `title`, such as `Not Found`.
     pub fn title(&self) -> Option<&str> {
         self.repr.title.as_deref()
@@ -372,21 +464,19 @@ impl Error {
         self.repr.request_id.as_deref()
     }
 
-    /// The original body of an error response, for [`ErrorKind::Status`]: an HTML page, plain
-    /// text or an empty body as received; a JSON error object as received when the status
-    /// is one the operation does not document, else (progenitor keeps no bytes of a
-    /// documented error) as decoded, every field and the original texts kept, with key
-    /// order and spacing of its own.
+    /// The body of an error response as received, for [`ErrorKind::Status`], when it is text
+    /// (up to [`Limits::max_error_body_bytes`](crate::Limits::max_error_body_bytes), then
+    /// `…`); `None` for a body that is not UTF-8 text or is compressed.
     pub fn raw_body(&self) -> Option<&str> {
         self.repr.raw_body.as_deref()
     }
 
-    /// The headers of the error response.
+    /// The headers of the response, for [`ErrorKind::Status`] and [`ErrorKind::Decode`].
     pub fn headers(&self) -> Option<&HeaderMap> {
         self.repr.headers.as_ref()
     }
 
-    /// The URL of a request that failed in transport.
+    /// The URL of the request (without its query), when the error came from one.
     pub fn url(&self) -> Option<&str> {
         self.repr.url.as_deref()
     }
@@ -440,9 +530,14 @@ impl fmt::Display for Error {
                 f,
                 "the connection to {url} failed: {detail}. Check the network; retrying may help."
             ),
+            ErrorKind::Redirect => write!(f, "{detail}. Use the address the service redirects to as the endpoint if you trust it."),
+            ErrorKind::BodyTooLarge => write!(
+                f,
+                "the response from {url} was not read: {detail}. Ask for smaller pages (`limit`), or raise Limits::max_body_bytes."
+            ),
             ErrorKind::Decode => write!(
                 f,
-                "the response could not be decoded: {detail}. Check that the endpoint is the IMS service."
+                "the response from {url} is not what the operation returns: {detail}."
             ),
             ErrorKind::InvalidRequest => write!(f, "invalid request: {detail}"),
             ErrorKind::Paging => {
@@ -529,42 +624,6 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<progenitor_client::Error<ErrorResponse>> for Error {
-    fn from(error: progenitor_client::Error<ErrorResponse>) -> Error {
-        use progenitor_client::Error as E;
-        match error {
-            E::InvalidRequest(message) => Error::from(Repr {
-                detail: Some(message),
-                ..Repr::new(ErrorKind::InvalidRequest)
-            }),
-            E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
-                Error::transport(e)
-            }
-            E::ErrorResponse(value) => {
-                let status = value.status();
-                let headers = value.headers().clone();
-                Error::status_response(status, headers, Some(value.into_inner()), None)
-            }
-            E::UnexpectedResponse(response) => {
-                let kept = response.extensions().get::<ErrorBody>();
-                let body = kept.and_then(|body| serde_json::from_slice(&body.0).ok());
-                let exact = kept.map(|body| String::from_utf8_lossy(&body.0).into_owned());
-                Error::status_response(response.status(), response.headers().clone(), body, exact)
-            }
-            E::InvalidResponsePayload(body, e) => {
-                let start: String = String::from_utf8_lossy(&body).chars().take(80).collect();
-                let start = start.split_whitespace().collect::<Vec<_>>().join(" ");
-                Error::from(Repr {
-                    detail: Some(format!("{e} (the body starts with `{start}`)")),
-                    source: Some(Arc::new(e)),
-                    ..Repr::new(ErrorKind::Decode)
-                })
-            }
-            E::Custom(text) => from_hook_message(text),
-        }
-    }
-}
-
 /// What to check, for a paging error.
 fn paging_hint(problem: &PagingProblem) -> &'static str {
     match problem {
@@ -585,77 +644,52 @@ fn paging_hint(problem: &PagingProblem) -> &'static str {
     }
 }
 
-/// The `Error::Custom` text the `pre` hook returns when credentials could not be applied:
-/// `<operation>: authentication failed: <what>`. [`Error::from`] reads it back into an
-/// [`ErrorKind::Auth`] error with its operation.
-pub(crate) fn hook_message(operation: &str, error: &Error) -> String {
-    match (error.repr.kind, &error.repr.detail) {
-        (ErrorKind::Auth, Some(detail)) => format!("{operation}: {AUTH_FAILED}{detail}"),
-        _ => format!("{operation}: {error}"),
-    }
-}
+/// Response headers that carry the service's id for a request, in order of preference.
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "x-openstack-request-id",
+    "x-compute-request-id",
+];
 
-/// Reads a [`hook_message`] text back; any other custom text becomes [`ErrorKind::Other`].
-fn from_hook_message(text: String) -> Error {
-    let known = text.split_once(": ").and_then(|(operation, rest)| {
-        OPERATIONS
-            .iter()
-            .find(|(_, _, name)| *name == operation)
-            .map(|(_, _, name)| (*name, rest))
-    });
-    match known {
-        Some((operation, rest)) => {
-            let mut error = match rest.strip_prefix(AUTH_FAILED) {
-                Some(detail) => Error::auth(detail),
-                None => Error::from(Repr {
-                    detail: Some(rest.to_string()),
-                    ..Repr::new(ErrorKind::Other)
-                }),
-            };
-            error.repr.operation = Some(operation.to_string());
-            error
-        }
-        None => Error::from(Repr {
-            detail: Some(text),
-            ..Repr::new(ErrorKind::Other)
-        }),
-    }
-}
-
-/// Marks a response that is not a success with [`OPERATION_HEADER`] (called by the `exec`
-/// hook).
-pub(crate) fn tag_response(
-    mut response: reqwest::Response,
-    operation: &'static str,
-) -> reqwest::Response {
-    if !response.status().is_success() {
-        response
-            .headers_mut()
-            .insert(OPERATION_HEADER, HeaderValue::from_static(operation));
-    }
-    response
-}
-
-/// The operation whose path template matches the end of the URL's path (the base URL may
-/// have a path of its own); the longest template wins.
-pub(crate) fn operation_for_url(url: &url::Url) -> Option<&'static str> {
-    let path: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
-    OPERATIONS
+/// The service's id for a request, from the first of [`REQUEST_ID_HEADERS`] present.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
         .iter()
-        .filter_map(|(_, template, name)| {
-            let template: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
-            let tail = path
-                .len()
-                .checked_sub(template.len())
-                .map(|start| &path[start..])?;
-            let matches = template
-                .iter()
-                .zip(tail)
-                .all(|(t, p)| (t.starts_with('{') && t.ends_with('}')) || t == p);
-            matches.then_some((template.len(), *name))
-        })
-        .max_by_key(|(len, _)| *len)
-        .map(|(_, name)| name)
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+}
+
+/// What a success body is when it is not JSON text, for decode messages: compressed, not
+/// UTF-8, HTML, or of another content type. `None` for a body that looks like JSON.
+fn not_json(reply: &Reply) -> Option<String> {
+    if let Some(encoding) = reply.headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
+        return Some(format!(
+            "the body is compressed (Content-Encoding: {encoding}), which the client did not ask for"
+        ));
+    }
+    if reply.body.is_empty() {
+        return Some("the body is empty".into());
+    }
+    if std::str::from_utf8(&reply.body).is_err() {
+        return Some(format!("the body of {} bytes is not UTF-8 text", reply.body.len()));
+    }
+    let content_type = reply.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    match content_type {
+        Some(ct) if !ct.to_ascii_lowercase().contains("json") => {
+            let text = String::from_utf8_lossy(&reply.body);
+            let start = crate::text::summarize(reply.status, Some(ct), &text);
+            let start: String = start.chars().take(80).collect();
+            Some(format!("Content-Type {ct}; it starts with `{start}`"))
+        }
+        _ => None,
+    }
+}
+
+/// serde_json's message without its ` at line 1 column 470` (the path says where).
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => message[..at].to_string(),
+        _ => message.to_string(),
+    }
 }
 
 /// The innermost cause of an error, which says what actually went wrong ("Connection
@@ -672,76 +706,49 @@ pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
 mod tests {
     use super::*;
 
-    fn url(s: &str) -> url::Url {
-        url::Url::parse(s).unwrap()
+    fn reply(status: u16, content_type: &str, body: &'static [u8]) -> Reply {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, content_type.parse().unwrap());
+        headers.insert("x-openstack-request-id", "req-1".parse().unwrap());
+        Reply {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers,
+            url: "http://127.0.0.1:1/v2/images?limit=1".parse().unwrap(),
+            body: bytes::Bytes::from_static(body),
+            cut: false,
+        }
     }
 
     #[test]
-    fn operations_are_found_by_their_path() {
-        assert_eq!(
-            operation_for_url(&url("http://h/v2/images")),
-            Some("list_images")
+    fn error_bodies_of_every_service_give_their_message() {
+        let ims = Error::from_status(
+            "list_cloud_images",
+            reply(400, "application/json", br#"{"error": {"code": "IMG.0024", "message": "The imagetype is invalid."}}"#),
         );
-        assert_eq!(
-            operation_for_url(&url("http://h/v2/images?limit=3")),
-            Some("list_images")
+        assert_eq!(ims.code(), Some("IMG.0024"));
+        assert_eq!(ims.message(), Some("The imagetype is invalid."));
+        assert_eq!(ims.request_id(), Some("req-1"));
+        let keystone = Error::from_status(
+            "show_image",
+            reply(401, "application/json", br#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#),
         );
-        assert_eq!(
-            operation_for_url(&url("http://h/v2/images/abc")),
-            Some("show_image")
-        );
-        assert_eq!(
-            operation_for_url(&url("http://h/prefix/v2/images/abc")),
-            Some("show_image")
-        );
-        assert_eq!(
-            operation_for_url(&url("http://h/v2/p1/images/detail")),
-            Some("list_compute_images")
-        );
-        assert_eq!(
-            operation_for_url(&url("http://h/v2.1/p1/images/detail")),
-            Some("list_compute_images_v2_1")
-        );
-        assert_eq!(
-            operation_for_url(&url("http://h/v1.1/images/detail")),
-            Some("list_images_v1_1")
-        );
-        assert_eq!(
-            operation_for_url(&url("http://h/v2/cloudimages")),
-            Some("list_cloud_images")
-        );
-        assert_eq!(operation_for_url(&url("http://h/other")), None);
+        assert_eq!(keystone.code(), None, "a numeric code is the status, not an IMS code");
+        assert_eq!(keystone.message(), Some("The request you have made requires authentication."));
+        assert_eq!(keystone.title(), Some("Unauthorized"));
+        let html = Error::from_status("show_image", reply(502, "text/html", b"<html><title>502</title><body><h1>Bad Gateway</h1></body></html>"));
+        assert_eq!(html.message(), Some("Bad Gateway"));
+        assert!(html.raw_body().unwrap().starts_with("<html>"));
+        let binary = Error::from_status("show_image", reply(500, "application/octet-stream", b"\x1f\x8b\x08\x00\xff"));
+        assert_eq!(binary.raw_body(), None);
+        assert!(binary.message().unwrap().contains("not text"), "{binary}");
     }
 
     #[test]
-    fn hook_messages_round_trip() {
-        let error = Error::auth("Keystone at http://k/v3/auth/tokens answered 401 Unauthorized");
-        let text = hook_message("list_images", &error);
+    fn positions_are_left_to_the_path() {
         assert_eq!(
-            text,
-            "list_images: authentication failed: Keystone at http://k/v3/auth/tokens answered 401 Unauthorized"
+            strip_position("invalid type: null, expected a sequence at line 1 column 470"),
+            "invalid type: null, expected a sequence"
         );
-        let back = from_hook_message(text.clone());
-        assert_eq!(back.kind(), ErrorKind::Auth);
-        assert_eq!(back.operation(), Some("list_images"));
-        assert_eq!(back.to_string(), text);
-        let other = from_hook_message("something else".into());
-        assert_eq!(other.kind(), ErrorKind::Other);
-        assert_eq!(other.operation(), None);
-        assert_eq!(other.to_string(), "something else");
-    }
-
-    #[test]
-    fn keystone_shaped_bodies_give_their_message() {
-        let raw = r#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#;
-        let body: ErrorResponse =
-            serde_json::from_value(serde_json::json!({"message": raw, "raw_body": raw})).unwrap();
-        let error =
-            Error::status_response(StatusCode::UNAUTHORIZED, HeaderMap::new(), Some(body), None);
-        assert_eq!(
-            error.message(),
-            Some("The request you have made requires authentication.")
-        );
-        assert_eq!(error.title(), Some("Unauthorized"));
+        assert_eq!(strip_position("EOF while parsing"), "EOF while parsing");
     }
 }

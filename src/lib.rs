@@ -5,21 +5,22 @@
 pub mod auth;
 mod config;
 mod context;
+mod decode;
 mod error;
 mod generated;
-mod hooks;
+pub mod http;
 pub mod paginate;
-pub mod retry;
+mod pipeline;
 pub mod signing;
 mod text;
 pub mod values;
+pub mod wire;
 
 pub use config::{ClientBuilder, Cloud, default_search_dirs};
 pub use context::Context;
-pub use error::{Error, ErrorKind, OPERATION_HEADER, PagingProblem};
+pub use error::{Error, ErrorKind, PagingProblem, REQUEST_ID_HEADERS};
+pub use http::retry;
+pub use http::{Limits, http_client};
+pub use pipeline::Response;
 
-pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
-
-/// The error the generated operations return (progenitor's); convert it into [`Error`] with
-/// `?` or `Error::from`.
-pub use generated::Error as GeneratedError;
+pub use generated::{Client, ClientInfo, builder, types};

@@ -6,7 +6,12 @@
 //! | --- | --- |
 //! | `.into_pages()` | [`Pages`]: a `Stream` of `Result<`[`Page`]`<T>, `[`ims::Error`](crate::Error)`>` |
 //! | `.into_stream()` | [`Items`]: a `Stream` of `Result<T, ims::Error>`, page after page |
-//! | `.all().await` | `Result<Vec<T>, ims::Error>`: every item |
+//! | `.all().await` | `Result<Vec<T>, ims::Error>`: every item, or the first error |
+//!
+//! The streams own what they need (a clone of the client and the builder's request), so they
+//! are `'static` and can be moved into a spawned task. The methods are added to the builders
+//! of the operations with a `marker` parameter when the client is generated (see
+//! `codegen/src/rewrite.rs`).
 //!
 //! for `list_images` (`GET /v2/images`, items [`types::Image`]), `list_cloud_images`
 //! (`GET /v2/cloudimages`, [`types::Image`]) and the two compute lists (`list_compute_images`,
@@ -49,9 +54,16 @@
 //!
 //! The streams yield [`ims::Error`](crate::Error), like every call of the crate. A failed
 //! request for a page (an error status, a connection error, a body that does not decode) is
-//! the same error as the operation's own `send()` would give, converted with `Error::from`;
-//! paging that cannot go on safely is an error of kind
-//! [`ErrorKind::Paging`](crate::ErrorKind::Paging), whose [`Error::paging`](crate::Error::paging)
+//! the same error as the operation's own `send()` would give, and ends the stream.
+//!
+//! One item that does not decode does not sink its page: the page's other items are given,
+//! and that item is an error of its own ([`ErrorKind::Decode`](crate::ErrorKind::Decode),
+//! with the JSON path such as `images[3].min_disk` and the image id), yielded by
+//! [`Items`] after the page's good items and kept in [`Page::rejected`]; the stream goes on
+//! with the next page. [`Items::all`] and [`Pages::all`] return the first such error.
+//!
+//! Paging that cannot go on safely is an error
+//! of kind [`ErrorKind::Paging`](crate::ErrorKind::Paging), whose [`Error::paging`](crate::Error::paging)
 //! says what ([`PagingProblem`]). Either way [`Error::operation`](crate::Error::operation)
 //! names the list operation (`list_images`, `list_cloud_images`, ...), and the stream ends
 //! after the error.
@@ -62,38 +74,30 @@
 //! page is handed to the caller: while the caller works on page *n*, page *n + 1* is on its way.
 //! Only one page is fetched ahead, so a stream holds at most two pages (the caller's and the
 //! next) whatever the length of the list, plus the markers seen so far. Dropping the stream
-//! cancels the request in flight. The pages after the first go through the same hooks as every
-//! request of the client (credentials, retries, the `ims.request` tracing span), on a clone of
-//! the client taken when the first page is sent (see `observe`). A tokio runtime is needed, as
-//! for every request of reqwest.
+//! cancels the request in flight. Every page goes through the response pipeline like every
+//! request of the client (credentials, retries, redirect policy, body limits, the
+//! `ims.request` tracing span). A tokio runtime is needed, as for every request of reqwest.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
-use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
-use futures::future::BoxFuture;
 use futures::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
-use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{ACCEPT, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::types::{self, ErrorResponse};
-use crate::{Client, Context, Error, PagingProblem, ResponseValue, builder};
-
-/// The error of one request, as the generated operations return it (progenitor's error with
-/// the service's [`ErrorResponse`] body); the streams convert it into [`Error`].
-type RequestError = crate::generated::Error<ErrorResponse>;
+use crate::decode::Decoded;
+use crate::{Client, Error, PagingProblem, types};
 
 /// One page of a list.
 #[derive(Clone, Debug)]
 pub struct Page<T> {
-    /// The items of the page, in the service's order (never empty: empty pages end the list).
+    /// The items of the page that decoded, in the service's order.
     pub items: Vec<T>,
+    /// The items of the page that did not decode, one error each (with the JSON path and the
+    /// item's id), in the service's order.
+    pub rejected: Vec<Error>,
     /// The position of the page, from 1.
     pub number: usize,
     /// The marker the page was asked for with; `None` for the first page unless the builder
@@ -101,62 +105,66 @@ pub struct Page<T> {
     pub marker: Option<String>,
 }
 
-/// What limits a stream; set on [`Pages`] or [`Items`] before the first poll.
-#[derive(Clone, Copy, Debug, Default)]
-struct Options {
-    max_items: Option<usize>,
-}
-
-type PageStream<'a, T> = BoxStream<'a, Result<Page<T>, Error>>;
-type Start<'a, T> = Box<dyn FnOnce(Options) -> PageStream<'a, T> + Send + 'a>;
+type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
+type Start<T> = Box<dyn FnOnce(Option<usize>) -> PageStream<T> + Send>;
 
 /// The pages of a list, as a `Stream` of `Result<Page<T>, Error>`; from `.into_pages()` on
-/// the builder of a list operation. Nothing is sent before the first poll.
+/// the builder of a list operation. Nothing is sent before the first poll. It owns a clone of
+/// the client and the request, so it can be moved into a spawned task.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, T> {
-    start: Option<Start<'a, T>>,
-    options: Options,
-    stream: Option<PageStream<'a, T>>,
+pub struct Pages<T> {
+    start: Option<Start<T>>,
+    max_items: Option<usize>,
+    stream: Option<PageStream<T>>,
 }
 
-impl<'a, T: Send + 'a> Pages<'a, T> {
-    fn new(start: Start<'a, T>) -> Pages<'a, T> {
+impl<T: Send + 'static> Pages<T> {
+    /// The pages of `operation`, a list whose responses are `L`, from its first request
+    /// (`request`, or why it could not be built). Called by the generated `into_pages()`.
+    pub(crate) fn new<L: Listing<Item = T>>(
+        client: Client,
+        operation: &'static str,
+        request: Result<reqwest::Request, Error>,
+    ) -> Pages<T> {
         Pages {
-            start: Some(start),
-            options: Options::default(),
+            start: Some(Box::new(move |max_items| {
+                pages::<L>(client, operation, request, max_items)
+            })),
+            max_items: None,
             stream: None,
         }
     }
 
     /// Stops after `max` items: the page that reaches it is cut there and no further page is
     /// asked for. Takes effect only before the first poll.
-    pub fn max_items(mut self, max: usize) -> Pages<'a, T> {
-        self.options.max_items = Some(max);
+    pub fn max_items(mut self, max: usize) -> Pages<T> {
+        self.max_items = Some(max);
         self
     }
 
     /// The items of the pages, one by one.
-    pub fn into_items(self) -> Items<'a, T> {
+    pub fn into_items(self) -> Items<T> {
         Items {
             pages: self,
             current: Vec::new().into_iter(),
+            rejected: Vec::new().into_iter(),
         }
     }
 
-    /// Every item of every page.
+    /// Every item of every page, or the first error.
     pub async fn all(self) -> Result<Vec<T>, Error> {
         self.into_items().all().await
     }
 }
 
-impl<'a, T: Send + 'a> Stream for Pages<'a, T> {
+impl<T: Send + 'static> Stream for Pages<T> {
     type Item = Result<Page<T>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         if this.stream.is_none() {
             match this.start.take() {
-                Some(start) => this.stream = Some(start(this.options)),
+                Some(start) => this.stream = Some(start(this.max_items)),
                 None => return Poll::Ready(None),
             }
         }
@@ -167,29 +175,30 @@ impl<'a, T: Send + 'a> Stream for Pages<'a, T> {
 /// The items of a list, page after page, as a `Stream` of `Result<T, Error>`; from
 /// `.into_stream()` on the builder of a list operation. Nothing is sent before the first poll.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, T> {
-    pages: Pages<'a, T>,
+pub struct Items<T> {
+    pages: Pages<T>,
     current: std::vec::IntoIter<T>,
+    rejected: std::vec::IntoIter<Error>,
 }
 
-impl<'a, T: Send + 'a> Items<'a, T> {
+impl<T: Send + 'static> Items<T> {
     /// Stops after `max` items, asking for no page beyond the one that reaches it. Takes
     /// effect only before the first poll.
-    pub fn max_items(mut self, max: usize) -> Items<'a, T> {
+    pub fn max_items(mut self, max: usize) -> Items<T> {
         self.pages = self.pages.max_items(max);
         self
     }
 
-    /// Every item, in order.
+    /// Every item, in order, or the first error.
     pub async fn all(self) -> Result<Vec<T>, Error> {
         self.try_collect().await
     }
 }
 
-// No field is ever pinned: the items are moved out of the vector's iterator.
-impl<T> Unpin for Items<'_, T> {}
+// No field is ever pinned: the items are moved out of the vectors' iterators.
+impl<T> Unpin for Items<T> {}
 
-impl<'a, T: Send + 'a> Stream for Items<'a, T> {
+impl<T: Send + 'static> Stream for Items<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
@@ -198,8 +207,14 @@ impl<'a, T: Send + 'a> Stream for Items<'a, T> {
             if let Some(item) = this.current.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
+            if let Some(error) = this.rejected.next() {
+                return Poll::Ready(Some(Err(error)));
+            }
             match this.pages.poll_next_unpin(cx) {
-                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
+                Poll::Ready(Some(Ok(page))) => {
+                    this.current = page.items.into_iter();
+                    this.rejected = page.rejected.into_iter();
+                }
                 Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
@@ -208,29 +223,38 @@ impl<'a, T: Send + 'a> Stream for Items<'a, T> {
     }
 }
 
-/// How a list operation's response leads to the next page.
-enum Cursor {
+/// How a list operation's response leads to the next page (for [`Listing`]).
+#[doc(hidden)]
+pub enum Cursor {
     /// A link to the next page; `None` on the last page.
     Link(Option<String>),
     /// The next page starts after the last item (`marker` = its id).
     AfterLastItem,
 }
 
-/// A list operation that pages: its response type and how it continues.
-trait Listing: DeserializeOwned + Send + 'static {
-    type Item: Send + 'static;
-    /// The operation id the generated code gives the hooks; the pager uses the one the hooks
-    /// saw (the two compute lists share a response type), this only when they saw none.
-    const OPERATION_ID: &'static str;
+/// The response type of a list operation that pages: where its items are and how it
+/// continues. Implemented for the list types of [`crate::types`]; the generated paging
+/// methods name it.
+pub trait Listing: DeserializeOwned + Send + 'static {
+    /// The type of the items.
+    type Item: DeserializeOwned + Send + 'static;
+    /// The key of the items' array in the response object.
+    #[doc(hidden)]
+    const ITEMS: &'static str;
     /// How the path of a next-page link must end.
+    #[doc(hidden)]
     const PATH_SUFFIX: &'static str;
+    /// The items, and how the list goes on.
+    #[doc(hidden)]
     fn into_parts(self) -> (Vec<Self::Item>, Cursor);
+    /// The id of an item (the marker of the page after it).
+    #[doc(hidden)]
     fn item_id(item: &Self::Item) -> &str;
 }
 
 impl Listing for types::ImageList {
     type Item = types::Image;
-    const OPERATION_ID: &'static str = "list_images";
+    const ITEMS: &'static str = "images";
     const PATH_SUFFIX: &'static str = "/v2/images";
     fn into_parts(self) -> (Vec<types::Image>, Cursor) {
         (self.images, Cursor::Link(self.next))
@@ -242,7 +266,7 @@ impl Listing for types::ImageList {
 
 impl Listing for types::CloudImageList {
     type Item = types::Image;
-    const OPERATION_ID: &'static str = "list_cloud_images";
+    const ITEMS: &'static str = "images";
     const PATH_SUFFIX: &'static str = "/v2/cloudimages";
     fn into_parts(self) -> (Vec<types::Image>, Cursor) {
         (self.images, Cursor::AfterLastItem)
@@ -254,7 +278,7 @@ impl Listing for types::CloudImageList {
 
 impl Listing for types::ComputeImageList {
     type Item = types::ComputeImage;
-    const OPERATION_ID: &'static str = "list_compute_images";
+    const ITEMS: &'static str = "images";
     const PATH_SUFFIX: &'static str = "/images/detail";
     fn into_parts(self) -> (Vec<types::ComputeImage>, Cursor) {
         // Nova: "images_links": [{"rel": "next", "href": "…?limit=…&marker=…"}]
@@ -274,57 +298,6 @@ impl Listing for types::ComputeImageList {
     }
 }
 
-/// The statuses the generated operations decode as `Error::ErrorResponse` (every list
-/// operation of the spec lists the same ones); others are `Error::UnexpectedResponse`.
-const ERROR_STATUSES: &[u16] = &[400, 401, 403, 404, 500, 503];
-
-/// What the hooks saw of a pager's first request: the client it went through, its URL and
-/// its operation.
-struct Observed {
-    client: Arc<Client>,
-    url: Url,
-    operation: &'static str,
-}
-
-tokio::task_local! {
-    static OBSERVED: RefCell<Option<Observed>>;
-}
-
-/// Called by the `exec` hook for every request. Inside the first request of a pager (and only
-/// there: the task-local is set for that future alone), keeps a clone of the client and the
-/// request's URL, from which the pager asks for the next pages, and the operation, under whose
-/// name they are asked for. Builders borrow the client and keep their fields private; this is
-/// how a pager learns the client and its base URL.
-pub(crate) fn observe(client: &Client, request: &reqwest::Request, operation: &'static str) {
-    let _ = OBSERVED.try_with(|slot| {
-        let mut slot = slot.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(Observed {
-                client: Arc::new(Client::new_with_client(
-                    &client.baseurl,
-                    client.client.clone(),
-                    client.inner.clone(),
-                )),
-                url: request.url().clone(),
-                operation,
-            });
-        }
-    });
-}
-
-/// Sends `first` (the builder's request), noting the client and URL it went to.
-async fn send_first<L: Listing>(
-    first: impl Future<Output = Result<ResponseValue<L>, RequestError>>,
-) -> (Result<ResponseValue<L>, RequestError>, Option<Observed>) {
-    OBSERVED
-        .scope(RefCell::new(None), async move {
-            let result = first.await;
-            let observed = OBSERVED.with(|slot| slot.borrow_mut().take());
-            (result, observed)
-        })
-        .await
-}
-
 /// Cancels the task when dropped (the stream was dropped before it needed the page).
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
@@ -334,91 +307,74 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// A page being fetched in its own task.
-type Prefetch<L> = AbortOnDrop<Result<ResponseValue<L>, RequestError>>;
-
-/// The first page's request, and what the hooks saw of it.
-type FirstPage<'a, L> = BoxFuture<'a, (Result<ResponseValue<L>, RequestError>, Option<Observed>)>;
-
-/// Where a pager is.
-enum State<'a, L: Listing> {
-    /// Nothing sent yet.
-    First(FirstPage<'a, L>),
-    /// The next page is on its way. (The pager is boxed: it is large beside the other states.)
-    Fetching(Prefetch<L>, Box<Pager>, Option<String>),
-    /// The next poll gives this error, then the end.
-    Fail(Error),
-    /// The end.
-    Done,
-}
-
 /// What a pager keeps between pages.
 struct Pager {
-    client: Arc<Client>,
-    /// The operation of the first request (`list_images`, ...): the later pages are asked
-    /// for, and errors named, under it.
+    client: Client,
+    /// The list operation (`list_images`, ...): every page is asked for, and errors named,
+    /// under it.
     operation: &'static str,
-    /// The first page's URL: the next pages are asked for with it, `marker` replaced.
-    first_url: Url,
+    /// The first page's request: the next pages are asked for with it, `marker` replaced.
+    first: reqwest::Request,
     seen_markers: HashSet<String>,
     pages: usize,
     items: usize,
     max_items: Option<usize>,
 }
 
-/// The page stream of a list operation whose first page `first` sends.
-fn pages<'a, L: Listing>(
-    first: impl Future<Output = Result<ResponseValue<L>, RequestError>> + Send + 'a,
-    options: Options,
-) -> PageStream<'a, L::Item> {
-    if options.max_items == Some(0) {
+/// Where a pager is.
+enum State<L: Listing> {
+    /// Nothing sent yet.
+    First(Box<Pager>, Option<String>),
+    /// The next page is on its way.
+    Fetching(AbortOnDrop<Result<Decoded<L>, Error>>, Box<Pager>, Option<String>),
+    /// The next poll gives this error, then the end.
+    Fail(Error),
+    /// The end.
+    Done,
+}
+
+/// The page stream of `operation`, starting with `first`.
+fn pages<L: Listing>(
+    client: Client,
+    operation: &'static str,
+    first: Result<reqwest::Request, Error>,
+    max_items: Option<usize>,
+) -> PageStream<L::Item> {
+    if max_items == Some(0) {
         return futures::stream::empty().boxed();
     }
-    let first: FirstPage<'a, L> = Box::pin(send_first(first));
-    futures::stream::unfold(State::<L>::First(first), move |state| async move {
-        let (response, mut pager, marker) = match state {
+    let start = match first {
+        Ok(first) => {
+            let marker = query_value(first.url(), "marker");
+            State::<L>::First(
+                Box::new(Pager {
+                    client,
+                    operation,
+                    seen_markers: marker.iter().cloned().collect(),
+                    first,
+                    pages: 0,
+                    items: 0,
+                    max_items,
+                }),
+                marker,
+            )
+        }
+        Err(error) => State::Fail(error),
+    };
+    futures::stream::unfold(start, move |state| async move {
+        let (decoded, mut pager, marker) = match state {
             State::Done => return None,
             State::Fail(error) => return Some((Err(error), State::Done)),
-            State::First(first) => match first.await {
-                (Err(error), _) => {
-                    return Some((Err(request_error(error, L::OPERATION_ID)), State::Done));
+            State::First(pager, marker) => {
+                let request = page_request(&pager, marker.as_deref());
+                match fetch::<L>(pager.client.clone(), operation, request).await {
+                    Ok(decoded) => (decoded, pager, marker),
+                    Err(error) => return Some((Err(error), State::Done)),
                 }
-                (Ok(_), None) => {
-                    let error = Error::for_paging(
-                        L::OPERATION_ID,
-                        PagingProblem::Prefetch,
-                        "the first request did not pass the client's hooks, so the next pages \
-                         cannot be asked for"
-                            .into(),
-                    );
-                    return Some((Err(error), State::Done));
-                }
-                (
-                    Ok(response),
-                    Some(Observed {
-                        client,
-                        url,
-                        operation,
-                    }),
-                ) => {
-                    let marker = query_value(&url, "marker");
-                    let pager = Box::new(Pager {
-                        client,
-                        operation,
-                        seen_markers: marker.iter().cloned().collect(),
-                        first_url: url,
-                        pages: 0,
-                        items: 0,
-                        max_items: options.max_items,
-                    });
-                    (response, pager, marker)
-                }
-            },
+            }
             State::Fetching(mut task, pager, marker) => match (&mut task.0).await {
-                Ok(Ok(response)) => (response, pager, marker),
-                Ok(Err(error)) => {
-                    return Some((Err(request_error(error, pager.operation)), State::Done));
-                }
+                Ok(Ok(decoded)) => (decoded, pager, marker),
+                Ok(Err(error)) => return Some((Err(error), State::Done)),
                 Err(join) => {
                     let error = Error::for_paging(
                         pager.operation,
@@ -429,17 +385,20 @@ fn pages<'a, L: Listing>(
                 }
             },
         };
-        let page_url = with_marker(&pager.first_url, marker.as_deref());
-        let (mut items, cursor) = response.into_inner().into_parts();
-        if items.is_empty() {
+        let page_url = with_marker(pager.first.url(), marker.as_deref());
+        let Decoded {
+            mut items,
+            rejected,
+            cursor,
+            last_id,
+        } = decoded;
+        if items.is_empty() && rejected.is_empty() {
             return None;
         }
         let mut next = match cursor {
             Cursor::Link(None) => Ok(None),
-            Cursor::Link(Some(link)) => {
-                next_marker::<L>(pager.operation, &link, &page_url).map(Some)
-            }
-            Cursor::AfterLastItem => Ok(items.last().map(|item| L::item_id(item).to_string())),
+            Cursor::Link(Some(link)) => next_marker::<L>(pager.operation, &link, &page_url).map(Some),
+            Cursor::AfterLastItem => Ok(last_id),
         };
         if let Some(max) = pager.max_items {
             let left = max - pager.items;
@@ -452,6 +411,7 @@ fn pages<'a, L: Listing>(
         pager.items += items.len();
         let page = Page {
             items,
+            rejected,
             number: pager.pages,
             marker,
         };
@@ -470,8 +430,8 @@ fn pages<'a, L: Listing>(
                 ))
             }
             Ok(Some(marker)) => {
-                let url = with_marker(&pager.first_url, Some(&marker));
-                let fetch = fetch::<L>(Arc::clone(&pager.client), url, pager.operation)
+                let request = page_request(&pager, Some(&marker));
+                let fetch = fetch::<L>(pager.client.clone(), pager.operation, request)
                     .instrument(tracing::Span::current());
                 State::Fetching(AbortOnDrop(tokio::spawn(fetch)), pager, Some(marker))
             }
@@ -481,41 +441,24 @@ fn pages<'a, L: Listing>(
     .boxed()
 }
 
-/// The error of a page's request, as [`Error`]; a success body that does not decode keeps
-/// no trace of its operation, which the pager knows.
-fn request_error(error: RequestError, operation: &str) -> Error {
-    Error::from(error).or_operation(operation)
+/// The request for the page after `marker`: the first page's request, `marker` replaced.
+fn page_request(pager: &Pager, marker: Option<&str>) -> Result<reqwest::Request, Error> {
+    let mut request = pager.first.try_clone().ok_or_else(|| {
+        Error::invalid_request(pager.operation, "the request has a streaming body".into())
+    })?;
+    *request.url_mut() = with_marker(pager.first.url(), marker);
+    Ok(request)
 }
 
-/// Sends a GET for a page of `operation` through the client's hooks and decodes it as the
-/// generated operation would.
+/// One page through the pipeline, decoded item by item.
 async fn fetch<L: Listing>(
-    client: Arc<Client>,
-    url: Url,
+    client: Client,
     operation: &'static str,
-) -> Result<ResponseValue<L>, RequestError> {
-    let client: &Client = &client;
-    let info = OperationInfo {
-        operation_id: operation,
-    };
-    let mut request = client
-        .client
-        .get(url)
-        .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .build()?;
-    <Client as ClientHooks<Context>>::pre(client, &mut request, &info).await?;
-    let result = <Client as ClientHooks<Context>>::exec(client, request, &info).await;
-    <Client as ClientHooks<Context>>::post(client, &result, &info).await?;
-    let response = result?;
-    match response.status().as_u16() {
-        200 => ResponseValue::from_response(response).await,
-        status if ERROR_STATUSES.contains(&status) => Err(RequestError::ErrorResponse(
-            ResponseValue::from_response(response).await?,
-        )),
-        _ => Err(RequestError::UnexpectedResponse(response)),
-    }
+    request: Result<reqwest::Request, Error>,
+) -> Result<Decoded<L>, Error> {
+    let reply = crate::pipeline::fetch(&client, operation, request?).await?;
+    crate::decode::page::<L>(operation, &reply)
 }
-
 /// The marker of a next-page link, after checking that the link (resolved against the URL of
 /// the page that gave it) stays on that URL's scheme, host and port and names the operation.
 fn next_marker<L: Listing>(operation: &str, link: &str, page_url: &Url) -> Result<String, Error> {
@@ -601,55 +544,6 @@ fn with_marker(url: &Url, marker: Option<&str>) -> Url {
     }
     url
 }
-
-/// The paging methods of a list builder.
-macro_rules! paging_methods {
-    ($builder:ident, $list:ty, $item:ty, $what:literal) => {
-        impl<'a> builder::$builder<'a> {
-            #[doc = concat!("The pages of ", $what, ", each fetched while the caller works on ")]
-            /// the one before; every parameter set on the builder is kept on every page. See
-            /// [`paginate`](crate::paginate).
-            pub fn into_pages(self) -> Pages<'a, $item> {
-                Pages::new(Box::new(move |options| pages::<$list>(self.send(), options)))
-            }
-
-            #[doc = concat!("The items of ", $what, ", page after page; see [`into_pages`](Self::into_pages).")]
-            pub fn into_stream(self) -> Items<'a, $item> {
-                self.into_pages().into_items()
-            }
-
-            #[doc = concat!("Every item of ", $what, ", from all pages.")]
-            pub async fn all(self) -> Result<Vec<$item>, Error> {
-                self.into_stream().all().await
-            }
-        }
-    };
-}
-
-paging_methods!(
-    ListImages,
-    types::ImageList,
-    types::Image,
-    "`GET /v2/images`"
-);
-paging_methods!(
-    ListCloudImages,
-    types::CloudImageList,
-    types::Image,
-    "`GET /v2/cloudimages`"
-);
-paging_methods!(
-    ListComputeImages,
-    types::ComputeImageList,
-    types::ComputeImage,
-    "`GET /v2/{project_id}/images/detail`"
-);
-paging_methods!(
-    ListComputeImagesV21,
-    types::ComputeImageList,
-    types::ComputeImage,
-    "`GET /v2.1/{project_id}/images/detail`"
-);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! Used by the client crate's `build.rs` (at build time) and by `xtask` (to write the surface
 //! summary and check that derived files are fresh), so the generator settings live here once.
 
+mod rewrite;
 mod surface;
 
 use std::fmt;
@@ -39,6 +40,9 @@ pub enum CodegenError {
     Generate(String),
     /// progenitor produced tokens that are not a Rust file (a generator bug).
     Print(String),
+    /// progenitor's output is not in the shape our rewrite of it expects (a generator
+    /// upgrade changed it); the message says what was missing.
+    Rewrite(String),
     /// The generated code is not in the shape [`surface_summary`] reads (a generator upgrade
     /// changed it); the message says what was missing.
     Surface(String),
@@ -56,6 +60,7 @@ impl fmt::Display for CodegenError {
                 "progenitor cannot generate a client from openapi/ims.yaml: {m}"
             ),
             CodegenError::Print(m) => write!(f, "progenitor produced invalid Rust: {m}"),
+            CodegenError::Rewrite(m) => write!(f, "cannot rewrite progenitor's output: {m}"),
             CodegenError::Surface(m) => write!(f, "cannot summarise the generated client: {m}"),
         }
     }
@@ -73,8 +78,8 @@ pub fn parse_spec(spec_yaml: &str) -> Result<openapiv3::OpenAPI, CodegenError> {
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings.with_interface(InterfaceStyle::Builder);
-    // Every client carries the hand-written `crate::Context` (credentials, retry policy); the
-    // hooks in `src/hooks.rs` read it around each request.
+    // Every client carries the hand-written `crate::Context` (credentials, retry policy,
+    // limits), which the response pipeline (`src/pipeline.rs`) reads for each request.
     settings.with_inner_type(quote::quote!(crate::Context));
     for (schema, rust_type) in REPLACED_SCHEMAS {
         settings.with_replacement(
@@ -86,13 +91,48 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// Generates the client source (formatted Rust) from the spec text.
+/// Generates the client source (formatted Rust) from the spec text: progenitor's output with
+/// our changes to it (see `rewrite.rs`).
 pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
     let spec = parse_spec(spec_yaml)?;
     let mut generator = Generator::new(&settings());
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| CodegenError::Generate(e.to_string()))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
+    rewrite::apply(&mut file, &parameter_docs(&spec))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The description of every parameter, by operation and parameter, under the names of the
+/// generated methods and setters.
+fn parameter_docs(spec: &openapiv3::OpenAPI) -> rewrite::ParamDocs {
+    use openapiv3::ReferenceOr;
+    let resolve = |param: &ReferenceOr<openapiv3::Parameter>| -> Option<openapiv3::Parameter> {
+        match param {
+            ReferenceOr::Item(p) => Some(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                match spec.components.as_ref()?.parameters.get(name)? {
+                    ReferenceOr::Item(p) => Some(p.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    };
+    let mut docs = rewrite::ParamDocs::new();
+    for (_, _, operation) in spec.operations() {
+        let Some(id) = &operation.operation_id else {
+            continue;
+        };
+        let params = docs.entry(rewrite::field_name(id)).or_default();
+        for param in operation.parameters.iter().filter_map(resolve) {
+            let data = param.parameter_data_ref();
+            if let Some(description) = &data.description {
+                params.insert(rewrite::field_name(&data.name), description.clone());
+            }
+        }
+    }
+    docs
 }

@@ -556,7 +556,7 @@ impl Keystone {
             .with_source(e)
         })?;
         let status = response.status();
-        let request_id = crate::hooks::request_id(response.headers()).map(str::to_string);
+        let request_id = crate::error::request_id(response.headers()).map(str::to_string);
         tracing::debug!(
             reason,
             auth_url = %shown_url,

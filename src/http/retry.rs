@@ -1,16 +1,19 @@
 //! When and how often a request is sent again, and how long each try may take.
 //!
 //! Every request of a [`Client`](crate::Client) goes through the [`RetryPolicy`] of its
-//! [`Context`](crate::Context) (see `hooks.rs`). With the default policy a request whose method
+//! [`Context`](crate::Context) (see `src/pipeline.rs`); the defaults are in the
+//! [table of limits](super#limits-and-defaults). With the default policy a request whose method
 //! is idempotent (all of this API's operations are `GET`s) is sent again after:
 //!
-//! - a connection error (refused, reset, closed before the response) or a timeout of the
-//!   attempt, and
+//! - a connection error (refused, reset, closed before the response or in the middle of the
+//!   body) or a timeout of the attempt, and
 //! - a response with status 408, 429, 500, 502, 503 or 504.
 //!
 //! Other statuses, 4xx in particular, are final at once. The wait before a retry grows
 //! exponentially with jitter ([`Jitter`]), or is what the response's `Retry-After` asks (seconds
-//! or an HTTP date), capped by [`RetryPolicy::max_retry_after`]. The number of attempts is
+//! or an HTTP date), if it is at most [`RetryPolicy::max_retry_after`]: a longer one ends the
+//! request at once with the response's error, whose [`Error::retry_after`](crate::Error::retry_after)
+//! gives the wait asked for. The number of attempts is
 //! bounded by [`RetryPolicy::max_attempts`], and the time of all attempts and waits by the
 //! overall timeout of [`Timeouts`]: each attempt's timeout is cut to the time left, and no retry
 //! starts when its wait would end past the deadline. [`RetryPolicy::none`] sends every request
@@ -51,10 +54,14 @@
 //! ```
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, StatusCode};
+
+use super::{Failure, Reply};
 
 /// How the wait before a retry is drawn from the exponential backoff `b` of that retry
 /// (`initial × multiplier^(retry − 1)`, capped by the maximum backoff).
@@ -83,12 +90,12 @@ pub struct Timeouts {
 }
 
 impl Default for Timeouts {
-    /// Connect 10 s, attempt 30 s, overall 120 s.
+    /// Connect 10 s, attempt 15 s, overall 35 s.
     fn default() -> Timeouts {
         Timeouts {
             connect: Some(Duration::from_secs(10)),
-            attempt: Some(Duration::from_secs(30)),
-            overall: Some(Duration::from_secs(120)),
+            attempt: Some(Duration::from_secs(15)),
+            overall: Some(Duration::from_secs(35)),
         }
     }
 }
@@ -122,23 +129,13 @@ impl Timeouts {
     }
 }
 
-/// A `reqwest::Client` with the connect timeout of `timeouts` (the other two are applied per
-/// request by the retry policy), for [`Client::new_with_client`](crate::Client::new_with_client).
-pub fn http_client(timeouts: &Timeouts) -> reqwest::Result<reqwest::Client> {
-    let mut builder = reqwest::Client::builder();
-    if let Some(connect) = timeouts.connect {
-        builder = builder.connect_timeout(connect);
-    }
-    builder.build()
-}
-
 /// The statuses retried by default: 408, 429, 500, 502, 503, 504.
 pub const DEFAULT_RETRY_STATUSES: &[u16] = &[408, 429, 500, 502, 503, 504];
 
 /// How a client retries failed requests and how long requests may take.
 ///
 /// Built with the setters from [`RetryPolicy::default`] (4 attempts, backoff from 200 ms
-/// doubling up to 10 s with full jitter, `Retry-After` honoured up to 60 s, the
+/// doubling up to 10 s with full jitter, `Retry-After` honoured up to 30 s, the
 /// [`DEFAULT_RETRY_STATUSES`], connection errors and timeouts retried, [`Timeouts::default`])
 /// or [`RetryPolicy::none`].
 #[derive(Clone, Debug, PartialEq)]
@@ -163,7 +160,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(10),
             multiplier: 2.0,
             jitter: Jitter::Full,
-            max_retry_after: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(30),
             retry_statuses: DEFAULT_RETRY_STATUSES.to_vec(),
             retry_connection_errors: true,
             retry_timeouts: true,
@@ -207,7 +204,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest wait a `Retry-After` header can ask for; longer requests are cut to it.
+    /// The longest wait a `Retry-After` header may ask for: a response that asks for longer is
+    /// not retried, and its error ([`Error::retry_after`](crate::Error::retry_after)) carries
+    /// the wait asked for.
     pub fn max_retry_after(mut self, max: Duration) -> RetryPolicy {
         self.max_retry_after = max;
         self
@@ -269,8 +268,10 @@ impl RetryPolicy {
         if error.is_timeout() {
             self.retry_timeouts
         } else {
-            // `is_request` covers a connection closed or reset before the response came.
-            self.retry_connection_errors && (error.is_connect() || error.is_request())
+            // `is_request` covers a connection closed or reset before the response came,
+            // `is_body` one that ended or broke in the middle of the body.
+            self.retry_connection_errors
+                && (error.is_connect() || error.is_request() || error.is_body())
         }
     }
 
@@ -283,7 +284,7 @@ impl RetryPolicy {
         Duration::from_secs_f64(if secs.is_finite() { secs.min(max) } else { max })
     }
 
-    /// The wait before retry number `retry`: `retry_after` (from the response, cut to
+    /// The wait before retry number `retry`: `retry_after` (from the response, at most
     /// [`max_retry_after`](RetryPolicy::max_retry_after)) when there is one, otherwise the
     /// backoff with jitter.
     pub fn delay_before(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
@@ -303,16 +304,17 @@ impl RetryPolicy {
         }
     }
 
-    /// Sends `request` with `send`, trying again while the policy allows. `send` gets the
-    /// request for each attempt (with its timeout set) and the attempt number (from 1).
+    /// Sends `request` with `send` (one attempt: send and read the body), trying again while
+    /// the policy allows. `send` gets the request for each attempt (with its timeout set) and
+    /// the attempt number (from 1).
     pub(crate) async fn execute<F, Fut>(
         &self,
         request: reqwest::Request,
         mut send: F,
-    ) -> reqwest::Result<reqwest::Response>
+    ) -> Result<Reply, Failure>
     where
         F: FnMut(reqwest::Request, u32) -> Fut,
-        Fut: Future<Output = reqwest::Result<reqwest::Response>>,
+        Fut: Future<Output = Result<Reply, Failure>>,
     {
         let started = Instant::now();
         let deadline = self.timeouts.overall.map(|overall| started + overall);
@@ -338,48 +340,48 @@ impl RetryPolicy {
             let result = send(request, attempt).await;
             let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
             let (status, error) = match &result {
-                Ok(response) => (Some(response.status().as_u16()), None),
-                Err(error) => (None, Some(tracing::field::display(error))),
+                Ok(reply) => (Some(reply.status.as_u16()), None),
+                Err(failure) => (None, Some(tracing::field::debug(failure))),
             };
             let wanted = match &result {
-                Ok(response) => self.retries_status(response.status()),
-                Err(error) => self.retries_error(error),
+                Ok(reply) => self.retries_status(reply.status),
+                Err(Failure::Transport(error)) => self.retries_error(error),
+                Err(Failure::TooLarge { .. } | Failure::Redirect { .. }) => false,
             };
             if !wanted {
                 tracing::debug!(attempt, status, error, elapsed_ms, "ims.attempt: done");
                 return result;
             }
-            let Some(next) = spare else {
-                let reason = if may_retry {
-                    "no attempts left"
-                } else {
-                    "not retryable"
-                };
+            let retry_after = match &result {
+                Ok(reply) => retry_after(&reply.headers, SystemTime::now()),
+                Err(_) => None,
+            };
+            let give_up = |reason: &'static str| {
                 tracing::warn!(
                     attempt,
                     status,
                     error,
                     elapsed_ms,
+                    retry_after_ms = retry_after.map(|d| d.as_millis() as u64),
                     reason,
                     "ims.attempt: giving up"
                 );
-                return result;
             };
-            let retry_after = match &result {
-                Ok(response) => retry_after(response.headers(), SystemTime::now()),
-                Err(_) => None,
+            if retry_after.is_some_and(|asked| asked > self.max_retry_after) {
+                give_up("Retry-After longer than the policy allows");
+                return result;
+            }
+            let Some(next) = spare else {
+                give_up(if may_retry {
+                    "no attempts left"
+                } else {
+                    "not retryable"
+                });
+                return result;
             };
             let delay = self.delay_before(attempt, retry_after);
             if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
-                tracing::warn!(
-                    attempt,
-                    status,
-                    error,
-                    elapsed_ms,
-                    backoff_ms = delay.as_millis() as u64,
-                    reason = "overall timeout",
-                    "ims.attempt: giving up"
-                );
+                give_up("overall timeout");
                 return result;
             }
             tracing::info!(
@@ -523,13 +525,18 @@ mod tests {
                 assert_eq!(attempt, calls);
                 assert!(request.timeout().is_some(), "each attempt has a timeout");
                 async {
-                    let response = http::Response::builder().status(503).body("").unwrap();
-                    Ok(reqwest::Response::from(response))
+                    Ok(Reply {
+                        status: StatusCode::SERVICE_UNAVAILABLE,
+                        headers: HeaderMap::new(),
+                        url: "http://127.0.0.1:9/x".parse().unwrap(),
+                        body: bytes::Bytes::new(),
+                        cut: false,
+                    })
                 }
             })
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
         calls
     }
 

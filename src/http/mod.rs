@@ -1,0 +1,166 @@
+//! The HTTP layer under every request of the crate (the service's and Keystone's): the
+//! `reqwest` client and its redirect policy, one attempt (send, then read the body under its
+//! cap), and the retry policy around the attempts.
+//!
+//! # Limits and defaults
+//!
+//! Every limit the client applies, with its default and where to change it. The tests in
+//! `tests/limits.rs` assert each default.
+//!
+//! | what | default | set with |
+//! | --- | --- | --- |
+//! | connect timeout | 10 s | [`Timeouts::connect`](retry::Timeouts::connect) (a setting of the `reqwest::Client`: [`http_client`]) |
+//! | one attempt (send until the whole body is read) | 15 s | [`Timeouts::attempt`](retry::Timeouts::attempt) |
+//! | all attempts and waits of one request | 35 s | [`Timeouts::overall`](retry::Timeouts::overall) |
+//! | attempts per request | 4 | [`RetryPolicy::max_attempts`](retry::RetryPolicy::max_attempts) |
+//! | backoff | 200 ms, doubling, at most 10 s, full jitter | [`RetryPolicy::backoff`](retry::RetryPolicy::backoff), [`RetryPolicy::jitter`](retry::RetryPolicy::jitter) |
+//! | retried statuses | 408, 429, 500, 502, 503, 504 | [`RetryPolicy::retry_statuses`](retry::RetryPolicy::retry_statuses) |
+//! | longest `Retry-After` waited for | 30 s (a longer one ends the request at once with [`Error::retry_after`](crate::Error::retry_after)) | [`RetryPolicy::max_retry_after`](retry::RetryPolicy::max_retry_after) |
+//! | body of a success response | 64 MiB (a 50,000-image page is about 45 MB) | [`Limits::max_body_bytes`] |
+//! | body of an error response kept for the message | 64 KiB (the rest is not read) | [`Limits::max_error_body_bytes`] |
+//! | redirects | 3, to the same scheme, host and port only | [`Limits::max_redirects`] |
+//! | Keystone token request | 30 s, 3 attempts | fixed |
+//!
+//! A redirect to another scheme, host or port is never followed: the credentials of a request
+//! go nowhere but the origin it was sent to. A redirect back to a URL already visited is
+//! reported as a loop. Compressed bodies are not asked for (no `Accept-Encoding`), so the
+//! body cap is the size of what is decoded.
+
+pub(crate) mod body;
+pub(crate) mod redirect;
+pub mod retry;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+pub use redirect::RedirectProblem;
+use retry::Timeouts;
+
+/// Caps on what the client reads and follows; `Limits::default()` gives the values of the
+/// [table](self#limits-and-defaults).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub(crate) max_body_bytes: u64,
+    pub(crate) max_error_body_bytes: u64,
+    pub(crate) max_redirects: usize,
+}
+
+/// The default cap of a success body: 64 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// The default cap of an error body kept for the message: 64 KiB.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: u64 = 64 * 1024;
+/// The default number of same-origin redirects followed: 3.
+pub const DEFAULT_MAX_REDIRECTS: usize = 3;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_error_body_bytes: DEFAULT_MAX_ERROR_BODY_BYTES,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+        }
+    }
+}
+
+impl Limits {
+    /// The most bytes a success body may have: a larger one (by its `Content-Length`, before
+    /// reading, or while reading) fails with [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge).
+    pub fn max_body_bytes(mut self, max: u64) -> Limits {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// The most bytes of an error body read for the error's message and
+    /// [`raw_body`](crate::Error::raw_body); the rest is left unread.
+    pub fn max_error_body_bytes(mut self, max: u64) -> Limits {
+        self.max_error_body_bytes = max;
+        self
+    }
+
+    /// The most same-origin redirects followed for one request (0: none).
+    pub fn max_redirects(mut self, max: usize) -> Limits {
+        self.max_redirects = max;
+        self
+    }
+
+    /// The cap of a success body.
+    pub fn get_max_body_bytes(&self) -> u64 {
+        self.max_body_bytes
+    }
+
+    /// The cap of an error body.
+    pub fn get_max_error_body_bytes(&self) -> u64 {
+        self.max_error_body_bytes
+    }
+
+    /// The most redirects followed.
+    pub fn get_max_redirects(&self) -> usize {
+        self.max_redirects
+    }
+}
+
+/// A `reqwest::Client` for [`Client::new_with_client`](crate::Client::new_with_client): the
+/// connect timeout of `timeouts` (the other two are applied per request), the same-origin
+/// redirect policy of `limits`, and the crate's `User-Agent`. A `reqwest::Client` made
+/// another way must not follow redirects (`reqwest::redirect::Policy::none()`), or it may
+/// carry credentials to another host.
+pub fn http_client(timeouts: &Timeouts, limits: &Limits) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(redirect::policy(limits.max_redirects))
+        .user_agent(concat!("ims/", env!("CARGO_PKG_VERSION")));
+    if let Some(connect) = timeouts.connect {
+        builder = builder.connect_timeout(connect);
+    }
+    builder.build()
+}
+
+/// A response whose body has been read: what one attempt gives when it gets an answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) url: url::Url,
+    pub(crate) body: Bytes,
+    /// The body was longer than the cap of error bodies and was cut there.
+    pub(crate) cut: bool,
+}
+
+/// Why an attempt got no [`Reply`].
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The connection failed or timed out, before or during the body (retried by policy).
+    Transport(reqwest::Error),
+    /// A success body over the cap (by `Content-Length` or while reading).
+    TooLarge {
+        url: url::Url,
+        limit: u64,
+        declared: Option<u64>,
+    },
+    /// A redirect that was not followed.
+    Redirect {
+        url: url::Url,
+        problem: RedirectProblem,
+        error: reqwest::Error,
+    },
+}
+
+/// Sends one attempt with `http` and reads its body under `limits`.
+pub(crate) async fn attempt(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    limits: &Limits,
+) -> Result<Reply, Failure> {
+    let url = request.url().clone();
+    let response = http.execute(request).await.map_err(|error| {
+        match redirect::problem_of(&error) {
+            Some(problem) => Failure::Redirect {
+                url: url.clone(),
+                problem,
+                error,
+            },
+            None => Failure::Transport(error),
+        }
+    })?;
+    body::read(response, limits).await
+}
