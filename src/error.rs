@@ -736,7 +736,7 @@ mod tests {
         assert_eq!(keystone.message(), Some("The request you have made requires authentication."));
         assert_eq!(keystone.title(), Some("Unauthorized"));
         let html = Error::from_status("show_image", reply(502, "text/html", b"<html><title>502</title><body><h1>Bad Gateway</h1></body></html>"));
-        assert_eq!(html.message(), Some("Bad Gateway"));
+        assert_eq!(html.message(), Some("502 Bad Gateway"));
         assert!(html.raw_body().unwrap().starts_with("<html>"));
         let binary = Error::from_status("show_image", reply(500, "application/octet-stream", b"\x1f\x8b\x08\x00\xff"));
         assert_eq!(binary.raw_body(), None);

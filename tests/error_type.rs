@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use ims::retry::RetryPolicy;
-use ims::{Client, Context, ErrorKind, GeneratedError};
+use ims::{Client, Context, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::{CannedResponse, Server};
@@ -231,17 +231,34 @@ async fn keystone_shaped_bodies_give_their_message() {
 }
 
 #[tokio::test]
-async fn the_operation_header_is_on_error_responses() {
+async fn error_statuses_name_their_operation() {
     let server = Server::start(vec![CannedResponse::json(404, &json!({"message": "no"}))]);
-    // A base URL with a path of its own does not matter to the header.
+    // A base URL with a path of its own does not matter.
     let client = once(&format!("{}/ims", server.base_url()));
-    match client.show_image().image_id("x").send().await {
-        Err(GeneratedError::ErrorResponse(value)) => {
-            assert_eq!(value.headers()[ims::OPERATION_HEADER], "show_image");
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = client.show_image().image_id("x").send().await.unwrap_err();
+    assert_eq!(error.operation(), Some("show_image"));
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+    assert!(
+        !error.headers().unwrap().contains_key("x-ims-operation"),
+        "no made-up header"
+    );
     assert_eq!(server.single_request().path(), "/ims/v2/images/x");
+}
+
+#[tokio::test]
+async fn error_bodies_that_are_no_error_object_keep_status_and_body() {
+    for (content_type, body, message) in [
+        ("application/json", "", "404 Not Found with an empty body"),
+        ("application/json", "[1, 2]", "[1, 2]"),
+        ("text/plain", "no such image\n", "no such image"),
+        ("application/json", r#"{"unexpected": true}"#, r#"{"unexpected": true}"#),
+    ] {
+        let error = show_image(CannedResponse::text(404, content_type, body)).await;
+        assert_eq!(error.kind(), ErrorKind::Status, "{body:?}");
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{body:?}");
+        assert_eq!(error.message(), Some(message), "{body:?}");
+        assert_eq!(error.raw_body(), Some(body), "the body as received");
+    }
 }
 
 #[tokio::test]
@@ -295,7 +312,7 @@ async fn timeouts_say_so() {
     assert_eq!(
         error.to_string(),
         format!(
-            "list_images: the request to {}/v2/images?limit=3 timed out. Check the network and the \
+            "list_images: the request to {}/v2/images timed out. Check the network and the \
              endpoint; a slow service may need a longer timeout.",
             server.base_url()
         )
@@ -311,18 +328,14 @@ async fn a_success_body_that_does_not_decode() {
     ))
     .await;
     assert_eq!(error.kind(), ErrorKind::Decode);
-    assert_eq!(
-        error.operation(),
-        None,
-        "progenitor keeps no headers or URL here"
-    );
+    assert_eq!(error.operation(), Some("list_images"));
     let text = error.to_string();
     assert!(
-        text.starts_with("the response could not be decoded: "),
+        text.starts_with("list_images: the response from http://127.0.0.1:"),
         "{text}"
     );
     assert!(
-        text.contains("(the body starts with `<h1>maintenance</h1>`)"),
+        text.contains("Content-Type text/html; it starts with `maintenance`"),
         "{text}"
     );
 }
@@ -333,7 +346,7 @@ async fn a_request_missing_a_parameter() {
     let error = ims::Error::from(client.show_image().send().await.unwrap_err());
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert!(
-        error.to_string().starts_with("invalid request: "),
+        error.to_string().starts_with("show_image: invalid request: "),
         "{error}"
     );
 }

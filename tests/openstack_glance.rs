@@ -19,7 +19,7 @@ use ims::values::{
     ContainerFormat, DiskFormat, ImageStatus, ImageType, MemberStatus, OsType, Platform, SortKey,
     Visibility,
 };
-use ims::{ErrorKind, GeneratedError, PagingProblem};
+use ims::{ErrorKind, PagingProblem};
 use serde_json::Value;
 
 struct Glance {
@@ -658,15 +658,15 @@ async fn an_unknown_image_is_a_typed_404() {
     let glance = glance_or_skip!();
     let id = "00000000-0000-0000-0000-000000000000";
     match glance.client.show_image().image_id(id).send().await {
-        Err(GeneratedError::ErrorResponse(error)) => {
-            assert_eq!(error.status(), 404);
-            assert_eq!(error.code.as_deref(), Some("404 Not Found"));
-            let message = error.message.as_deref().unwrap();
+        Err(error) if error.kind() == ErrorKind::Status => {
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+            assert_eq!(error.operation(), Some("show_image"));
+            let message = error.message().unwrap();
             assert!(
                 message.contains(&format!("No image found with ID {id}")),
                 "{message}"
             );
-            assert_eq!(error.raw_body, None, "Glance's JSON error decodes as it is");
+            assert!(error.raw_body().unwrap().contains("404 Not Found"), "the body as received");
         }
         other => panic!("expected a 404 error response, got {other:?}"),
     }

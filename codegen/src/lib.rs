@@ -91,9 +91,18 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// Generates the client source (formatted Rust) from the spec text: progenitor's output with
-/// our changes to it (see `rewrite.rs`).
-pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
+/// What [`generate`] makes from the spec.
+pub struct Generated {
+    /// The client source (formatted Rust): progenitor's output with our changes to it (see
+    /// `rewrite.rs`).
+    pub code: String,
+    /// progenitor's output before our changes (formatted Rust), which [`surface_summary`]
+    /// reads: operations, parameters and their wire names, types and their fields' JSON names.
+    pub progenitor: String,
+}
+
+/// Generates the client from the spec text.
+pub fn generate(spec_yaml: &str) -> Result<Generated, CodegenError> {
     let spec = parse_spec(spec_yaml)?;
     let mut generator = Generator::new(&settings());
     let tokens = generator
@@ -101,8 +110,12 @@ pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
         .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
+    let progenitor = prettyplease::unparse(&file);
     rewrite::apply(&mut file, &parameter_docs(&spec))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(Generated {
+        code: prettyplease::unparse(&file),
+        progenitor,
+    })
 }
 
 /// The description of every parameter, by operation and parameter, under the names of the

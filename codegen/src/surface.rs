@@ -103,11 +103,9 @@ fn operations(items: &[Item]) -> Result<Vec<String>, CodegenError> {
             ))
         })?;
         let fields = builder_fields(builder, builder_name)?;
-        let send = builder_fn(builder, builder_name, "send")?;
+        let send = builder_send(builder, builder_name)?;
         let (ok_ty, err_ty) = send_result_types(&send.sig.output);
-        let body = builder_fn(builder, builder_name, "build_request")?
-            .block
-            .to_token_stream();
+        let body = send.block.to_token_stream();
         let mut params = param_locations(&body, &path, method)?;
 
         lines.push(format!(
@@ -164,12 +162,8 @@ fn builder_fields(builder: &[Item], name: &str) -> Result<Vec<(String, String)>,
     Ok(fields)
 }
 
-/// The builder's method `wanted` (`send`, `build_request`).
-fn builder_fn<'a>(
-    builder: &'a [Item],
-    name: &str,
-    wanted: &str,
-) -> Result<&'a syn::ImplItemFn, CodegenError> {
+/// The builder's `send` method.
+fn builder_send<'a>(builder: &'a [Item], name: &str) -> Result<&'a syn::ImplItemFn, CodegenError> {
     builder
         .iter()
         .filter_map(|item| match item {
@@ -179,10 +173,10 @@ fn builder_fn<'a>(
         .filter(|imp: &&ItemImpl| type_name(&imp.self_ty).as_deref() == Some(name))
         .flat_map(|imp| imp.items.iter())
         .find_map(|item| match item {
-            ImplItem::Fn(f) if f.sig.ident == wanted => Some(f),
+            ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
             _ => None,
         })
-        .ok_or_else(|| surface_error(format!("no `builder::{name}::{wanted}`")))
+        .ok_or_else(|| surface_error(format!("no `builder::{name}::send`")))
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` -> (`T`, `E`), short forms.
@@ -196,7 +190,7 @@ fn send_result_types(output: &ReturnType) -> (String, String) {
             .map(short_type)
             .unwrap_or_else(|| short_type(ty))
     };
-    (unwrap(0, "Response"), unwrap(1, "Error"))
+    (unwrap(0, "ResponseValue"), unwrap(1, "Error"))
 }
 
 /// Where `send()` puts each parameter: query parameters from

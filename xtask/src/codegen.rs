@@ -69,11 +69,15 @@ impl Inputs {
         &self.spec_yaml
     }
 
-    /// The client source progenitor generates from the spec (as `build.rs` does), generated
-    /// once and shared by the producers that need it.
+    /// progenitor's output for the spec before our rewrite (what `build.rs` summarises),
+    /// generated once and shared by the producers that need it.
     pub fn generated_code(&self) -> Result<&str, String> {
         self.generated
-            .get_or_init(|| ims_codegen::generate(&self.spec_yaml).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                ims_codegen::generate(&self.spec_yaml)
+                    .map(|generated| generated.progenitor)
+                    .map_err(|e| e.to_string())
+            })
             .as_deref()
             .map_err(Clone::clone)
     }
