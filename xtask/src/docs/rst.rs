@@ -1,5 +1,6 @@
 //! reStructuredText pages: section titles, bullet lists, paragraphs, `::` literal blocks,
-//! `.. code-block::`, `.. table::` captions, admonitions and grid tables.
+//! `.. code-block::`, `.. table::` captions, admonitions, grid tables, simple tables and
+//! `.. list-table::` directives. Admonitions inside table cells are kept apart as notes.
 //!
 //! Only the subset the API reference pages use is understood; unknown directives and comments
 //! are skipped with their indented bodies. Grid tables with spanning cells are rejected with
@@ -160,6 +161,7 @@ impl Rst<'_> {
                 self.caption = (!caption.is_empty()).then_some(caption);
                 self.skip_options(i, ind)
             }
+            "list-table" => self.list_table(i, ind, args),
             "code-block" | "code" | "sourcecode" | "parsed-literal" => {
                 let start = self.skip_options(i, ind);
                 let end = self.body_end(i, ind);
@@ -427,6 +429,81 @@ impl Rst<'_> {
         };
         self.blocks.push(Block::Table(table));
         Ok(end + 1)
+    }
+}
+
+impl Rst<'_> {
+    /// A `.. list-table::` directive at line `i`: rows are `* -` items, cells their `-`
+    /// sub-items; `:header-rows: N` makes the first N rows the header. Returns the next line.
+    fn list_table(&mut self, i: usize, ind: usize, args: &str) -> usize {
+        let caption = collapse_ws(&rst_inline(args));
+        let options_end = self.skip_options(i, ind);
+        let header_rows: usize = self.lines[i + 1..options_end]
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(":header-rows:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        let end = self.body_end(i, ind);
+        // rows → cells → (first line index, lines)
+        let mut rows: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
+        let mut cell_indent = 0;
+        for k in options_end..end {
+            let line = &self.lines[k];
+            let t = line.trim_start();
+            let here = indent(line);
+            if let Some(rest) = t.strip_prefix("* ").or_else(|| (t == "*").then_some("")) {
+                let rest = rest.trim_start();
+                rows.push((k + 1, Vec::new()));
+                if let Some(first) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+                    cell_indent = here + 2;
+                    if let Some((_, cells)) = rows.last_mut() {
+                        cells.push(vec![first.to_string()]);
+                    }
+                }
+            } else if let Some(first) = t.strip_prefix("- ").or_else(|| (t == "-").then_some(""))
+                && rows.last().is_some()
+                && here <= cell_indent
+            {
+                cell_indent = here;
+                if let Some((_, cells)) = rows.last_mut() {
+                    cells.push(vec![first.to_string()]);
+                }
+            } else if let Some((_, cells)) = rows.last_mut()
+                && let Some(cell) = cells.last_mut()
+            {
+                cell.push(dedent(line, cell_indent + 2).to_string());
+            }
+        }
+        let mut made: Vec<Row> = rows
+            .into_iter()
+            .map(|(line, cells)| {
+                let (cells, notes): (Vec<String>, Vec<Vec<String>>) =
+                    cells.iter().map(|c| cell_text(c)).unzip();
+                Row { cells, notes, line }
+            })
+            .collect();
+        let body = made.split_off(header_rows.min(made.len()));
+        let mut header: Vec<String> = Vec::new();
+        for row in made {
+            if header.is_empty() {
+                header = row.cells;
+            } else {
+                for (h, c) in header.iter_mut().zip(row.cells) {
+                    if !c.is_empty() {
+                        h.push(' ');
+                        h.push_str(&c);
+                    }
+                }
+            }
+        }
+        self.blocks.push(Block::Table(Table {
+            caption: (!caption.is_empty()).then_some(caption),
+            header,
+            rows: body,
+            line: i + 1,
+        }));
+        self.caption = None;
+        end
     }
 }
 
@@ -1049,6 +1126,39 @@ After.
         };
         assert!(t.header.is_empty());
         assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn list_tables_are_tables() {
+        let text = "\
+.. list-table:: **Table 3** Query parameters
+   :header-rows: 1
+
+   * - Parameter
+     - Mandatory
+     - Description
+   * - name
+     - No
+     - Image name.
+
+       .. note::
+
+          Exact match.
+   * - limit
+     - No
+     - At most 1000.
+";
+        let b = blocks(text);
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.caption.as_deref(), Some("Table 3 Query parameters"));
+        assert_eq!(t.header, ["Parameter", "Mandatory", "Description"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells, ["name", "No", "Image name."]);
+        assert_eq!(t.rows[0].notes[2], ["Note: Exact match."]);
+        assert_eq!((t.rows[0].line, t.rows[1].line), (7, 14));
+        assert_eq!(t.rows[1].cells, ["limit", "No", "At most 1000."]);
     }
 
     #[test]
