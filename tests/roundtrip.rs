@@ -278,7 +278,7 @@ async fn list_compute_images_example_round_trips() {
     );
     assert_eq!(
         image.metadata.get("os_type"),
-        Some(&Some("None".to_string()))
+        Some(&serde_json::Value::String("None".to_string()))
     );
     assert_eq!(
         image.server.as_ref().and_then(|s| s.id.as_deref()),

@@ -23,6 +23,7 @@ pub fn usage() -> String {
      commands:\n\
      \x20 validate [--format text|json] [--spec FILE]\n\
      \x20                                  check openapi/ims.yaml against the API pages in openapi/docs/\n\
-     \x20 codegen [--check]              regenerate the files derived from the spec (--check: fail if stale)"
+     \x20 codegen [--check]              regenerate the files derived from the spec (--check: fail if stale)\n\
+     \x20 docs [DIR]                     print the parsed pages of DIR (default openapi/docs) as JSON"
         .to_string()
 }

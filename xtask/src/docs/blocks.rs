@@ -41,8 +41,12 @@ pub(super) struct Table {
 /// One body row of a [`Table`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Row {
-    /// Cell texts: paragraphs and list items separated by `\n`.
+    /// Cell texts: paragraphs and list items separated by `\n`; admonitions left out.
     pub cells: Vec<String>,
+    /// Per cell (parallel to `cells`), the text of each admonition (`.. note::`, an HTML
+    /// `<div class="note">`) inside it, with its kind (`Note: ...`). Notes are remarks, never
+    /// values, so they are kept apart from the cell's text.
+    pub notes: Vec<Vec<String>>,
     /// Line where the row starts.
     pub line: usize,
 }

@@ -4,7 +4,7 @@
 use super::blocks::{Block, Table};
 use super::model::{
     DocEndpoint, DocField, DocPage, DocParam, DocStatus, ExampleRequest, ExampleResponse,
-    ParamLocation,
+    PageKind, ParamLocation,
 };
 use super::{ErrorKind, ParseError};
 
@@ -66,7 +66,10 @@ pub(super) fn interpret(file: &str, blocks: &[Block]) -> Result<DocPage, ParseEr
             example_requests: Vec::new(),
             example_responses: Vec::new(),
             error_statuses: Vec::new(),
+            kind: PageKind::Operation,
+            attributes: Vec::new(),
         },
+        tables: 0,
         has_title: false,
         section: String::new(),
         items: Vec::new(),
@@ -79,7 +82,21 @@ pub(super) fn interpret(file: &str, blocks: &[Block]) -> Result<DocPage, ParseEr
     if !it.has_title {
         return Err(ParseError::new(file, 0, ErrorKind::NoTitle));
     }
+    let tables = it.tables;
     let mut page = it.page;
+    if page.endpoints.is_empty() {
+        if page.attributes.is_empty() {
+            return Err(ParseError::new(file, 0, ErrorKind::NoOperation));
+        }
+        page.kind = PageKind::Attributes;
+    }
+    let rows = page.params.len()
+        + page.fields.len()
+        + page.error_statuses.len()
+        + page.attributes.len();
+    if tables > 0 && rows == 0 {
+        return Err(ParseError::new(file, 0, ErrorKind::NoRows(tables)));
+    }
     let endpoints = &page.endpoints;
     for p in &mut page.params {
         let placeholder = format!("{{{}}}", p.name);
@@ -95,6 +112,8 @@ pub(super) fn interpret(file: &str, blocks: &[Block]) -> Result<DocPage, ParseEr
 struct Interp<'a> {
     file: &'a str,
     page: DocPage,
+    /// Tables seen.
+    tables: usize,
     has_title: bool,
     /// The current section heading (after the title).
     section: String,
@@ -210,21 +229,36 @@ impl Interp<'_> {
         } else {
             rest.split_whitespace().next().unwrap_or(rest)
         };
-        let (path, query_template) = match target.find("{?") {
-            None => (target, Vec::new()),
-            Some(pos) => {
-                let names = target[pos + 2..]
-                    .strip_suffix('}')
-                    .filter(|n| !n.contains(['{', '}']))
-                    .ok_or_else(|| self.err(line, ErrorKind::Endpoint(text.trim().into())))?;
-                let names = names
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                (&target[..pos], names)
+        let bad = || self.err(line, ErrorKind::Endpoint(text.trim().into()));
+        let (path, query_template) = if let Some(pos) = target.find("{?") {
+            let names = target[pos + 2..]
+                .strip_suffix('}')
+                .filter(|n| !n.contains(['{', '}']))
+                .ok_or_else(bad)?;
+            let names = names
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect();
+            (&target[..pos], names)
+        } else if let Some((path, query)) = target.split_once('?') {
+            // A literal query: `?name={name}&status={status}`; the keys are the names.
+            let mut names = Vec::new();
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let key = pair.split_once('=').map_or(pair, |(k, _)| k).trim();
+                let valid = !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'));
+                if !valid {
+                    return Err(bad());
+                }
+                names.push(key.to_string());
             }
+            (path, names)
+        } else {
+            (target, Vec::new())
         };
         Ok(Some(DocEndpoint {
             method: method.to_string(),
@@ -362,6 +396,7 @@ impl Interp<'_> {
     }
 
     fn table(&mut self, t: &Table) -> Result<(), ParseError> {
+        self.tables += 1;
         let cols = Columns::of(&t.header);
         let ctx = self.context();
         let caption = t.caption.clone().unwrap_or_else(|| self.context_label());
@@ -392,6 +427,11 @@ impl Interp<'_> {
         let cell = |row: &super::blocks::Row, col: Option<usize>| -> Option<String> {
             col.map(|c| row.cells.get(c).cloned().unwrap_or_default())
         };
+        let notes = |row: &super::blocks::Row| -> Vec<String> {
+            cols.description
+                .and_then(|c| row.notes.get(c).cloned())
+                .unwrap_or_default()
+        };
         match ctx {
             Section::Uri | Section::Request if cols.mandatory.is_some() => {
                 for row in &t.rows {
@@ -403,6 +443,7 @@ impl Interp<'_> {
                         required,
                         ty: cell(row, cols.ty),
                         description: cell(row, cols.description).unwrap_or_default(),
+                        notes: notes(row),
                         table: caption.clone(),
                         line: row.line,
                     });
@@ -417,10 +458,32 @@ impl Interp<'_> {
                         parent: parent.clone(),
                         required: self.mandatory(row, cols.mandatory)?,
                         description: cell(row, cols.description).unwrap_or_default(),
+                        notes: notes(row),
                         table: caption.clone(),
                         line: row.line,
                     });
                 }
+            }
+            Section::Other
+                if cols.ty.is_some()
+                    && cols.mandatory.is_none()
+                    && self.section.to_lowercase().contains("attribute") =>
+            {
+                for row in &t.rows {
+                    self.page.attributes.push(DocField {
+                        name: self.row_name(row, name_col)?,
+                        ty: cell(row, cols.ty).unwrap_or_default(),
+                        parent: None,
+                        required: None,
+                        description: cell(row, cols.description).unwrap_or_default(),
+                        notes: notes(row),
+                        table: caption.clone(),
+                        line: row.line,
+                    });
+                }
+            }
+            Section::Uri | Section::Request | Section::Response => {
+                return Err(self.err(t.line, ErrorKind::UnreadTable(caption)));
             }
             _ => {}
         }
@@ -555,7 +618,9 @@ fn parent_of(caption: &str) -> Option<String> {
         if rest.len() == 1 || (rest.len() == 2 && is_noun(&rest[1].to_lowercase())) {
             candidate = rest.first().copied();
         }
-    } else if words.len() == 3 && is_noun(&lower[1]) && lower[2].starts_with("description") {
+    } else if (words.len() == 3 && is_noun(&lower[1]) && lower[2].starts_with("description"))
+        || (words.len() == 2 && is_noun(&lower[1]))
+    {
         candidate = Some(words[0]);
     }
     let name = candidate?.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
@@ -614,6 +679,25 @@ mod tests {
     }
 
     #[test]
+    fn literal_query_strings_on_uri_lines_are_split() {
+        let blocks = [
+            heading("T", 1),
+            heading("URI", 2),
+            para(
+                "GET /v2/{project_id}/images/detail?name={name}&changes-since={changes-since}&minDisk={inDisk}",
+                4,
+            ),
+        ];
+        let page = interpret("p.rst", &blocks).expect("interprets");
+        let ep = &page.endpoints[0];
+        assert_eq!(ep.path, "/v2/{project_id}/images/detail");
+        assert_eq!(ep.query_template, ["name", "changes-since", "minDisk"]);
+        let bad = [heading("T", 1), heading("URI", 2), para("GET /v2/x?{oops}=1", 4)];
+        let err = interpret("p.rst", &bad).expect_err("bad query");
+        assert!(matches!(err.kind, ErrorKind::Endpoint(_)), "{err}");
+    }
+
+    #[test]
     fn captions_name_parents() {
         assert_eq!(
             parent_of("Table 2 Data structure description of the images field").as_deref(),
@@ -623,6 +707,11 @@ mod tests {
             parent_of("Table 5 links parameter description").as_deref(),
             Some("links")
         );
+        assert_eq!(
+            parent_of("Table 5 links parameters").as_deref(),
+            Some("links")
+        );
+        assert_eq!(parent_of("Table 2 Query parameters"), None);
         assert_eq!(parent_of("Table 1 Parameter description"), None);
         assert_eq!(parent_of("Table 4 Response parameters"), None);
         assert_eq!(parent_of("Response parameters"), None);
@@ -636,6 +725,8 @@ mod tests {
     fn status_header_and_body_are_split() {
         let blocks = [
             heading("T", 1),
+            heading("URI", 2),
+            para("GET /v2/x", 2),
             heading("Response", 2),
             Block::ItemStart {
                 label: "Example response".into(),
@@ -677,6 +768,8 @@ mod tests {
     fn status_only_and_body_only_responses() {
         let blocks = [
             heading("T", 1),
+            heading("URI", 2),
+            para("GET /v2/x", 2),
             heading("Example Response", 2),
             code(&["STATUS CODE 201"], 3),
             heading("Other", 2),
@@ -727,10 +820,12 @@ mod tests {
                         "String".into(),
                         "Image ID.".into(),
                     ],
+                    notes: vec![Vec::new(); 4],
                     line: 20,
                 },
                 Row {
                     cells: vec!["tag".into(), "No".into(), "String".into(), "A\nB".into()],
+                    notes: vec![Vec::new(); 4],
                     line: 25,
                 },
             ],
@@ -795,6 +890,7 @@ mod tests {
                 rows: rows
                     .into_iter()
                     .map(|cells| Row {
+                        notes: vec![Vec::new(); cells.len()],
                         cells: cells.into_iter().map(String::from).collect(),
                         line: 7,
                     })
@@ -843,5 +939,18 @@ mod tests {
             interpret("p.md", &[]).expect_err("no title").kind,
             ErrorKind::NoTitle
         ));
+        // A page without any `METHOD /path` (a page in the wrong format reads like this).
+        let err = interpret("p.md", &[heading("T", 1), para("text", 2)]).expect_err("no op");
+        assert!(matches!(err.kind, ErrorKind::NoOperation), "{err}");
+        // Tables in a parameter section whose columns are not understood.
+        let unread = [
+            heading("T", 1),
+            heading("URI", 2),
+            para("GET /v2/x", 3),
+            t(vec![vec!["a", "b"]], vec!["Parameter", "Remark"]),
+        ];
+        let err = interpret("p.md", &unread).expect_err("unread table");
+        assert!(matches!(err.kind, ErrorKind::UnreadTable(_)), "{err}");
+        assert_eq!(err.line, 6);
     }
 }

@@ -212,6 +212,7 @@ impl State {
                         p.table.header = cells;
                     } else {
                         p.table.rows.push(Row {
+                            notes: vec![Vec::new(); cells.len()],
                             cells,
                             line: p.row_line,
                         });
@@ -307,7 +308,13 @@ impl State {
         let tables = html_tables(&html, &tr_lines, first_line);
         if tables.is_empty() {
             let fragment = Html::parse_fragment(&html);
-            let text = element_text(fragment.root_element());
+            // Outside tables a note is a paragraph of its own.
+            let (text, notes) = element_text(fragment.root_element());
+            let text = std::iter::once(text)
+                .chain(notes)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
             if !text.is_empty() {
                 self.pending_caption = None;
                 self.blocks.push(Block::Paragraph {
@@ -388,7 +395,8 @@ fn html_tables(html: &str, tr_lines: &[usize], fallback_line: usize) -> Vec<Tabl
                 .child_elements()
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
                 .collect();
-            let texts: Vec<String> = cells.iter().map(|c| element_text(*c)).collect();
+            let (texts, notes): (Vec<String>, Vec<Vec<String>>) =
+                cells.iter().map(|c| element_text(*c)).unzip();
             let in_head = tr
                 .ancestors()
                 .filter_map(ElementRef::wrap)
@@ -409,6 +417,7 @@ fn html_tables(html: &str, tr_lines: &[usize], fallback_line: usize) -> Vec<Tabl
             } else {
                 body.push(Row {
                     cells: texts,
+                    notes,
                     line: line_of(tr),
                 });
             }
@@ -460,20 +469,31 @@ fn is_block(name: &str) -> bool {
 }
 
 /// Plain text of an element: paragraphs and list items on their own lines, whitespace
-/// collapsed, entities decoded (by html5ever), Markdown escapes undone.
-fn element_text(el: ElementRef<'_>) -> String {
-    fn walk(el: ElementRef<'_>, lines: &mut Vec<String>, cur: &mut String) {
+/// collapsed, entities decoded (by html5ever), Markdown escapes undone. Admonitions
+/// (`<div class="note">`, `notice`, `caution`, `warning`, ...) are left out of the text and
+/// returned apart, one string each, as `Note: text` (their `NOTE:` title dropped).
+fn element_text(el: ElementRef<'_>) -> (String, Vec<String>) {
+    fn walk(el: ElementRef<'_>, lines: &mut Vec<String>, cur: &mut String, notes: &mut Vec<String>) {
         for child in el.children() {
             match child.value() {
                 Node::Text(t) => cur.push_str(t),
                 Node::Element(e) => {
+                    let Some(child) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    if let Some(kind) = admonition_class(e) {
+                        flush(lines, cur);
+                        let (text, inner) = element_text(child);
+                        let text = strip_note_title(&text);
+                        notes.push(format!("{kind}: {}", text.replace('\n', " ")));
+                        notes.extend(inner);
+                        continue;
+                    }
                     let block = is_block(e.name());
                     if block {
                         flush(lines, cur);
                     }
-                    if let Some(child) = ElementRef::wrap(child) {
-                        walk(child, lines, cur);
-                    }
+                    walk(child, lines, cur, notes);
                     if block {
                         flush(lines, cur);
                     }
@@ -491,9 +511,39 @@ fn element_text(el: ElementRef<'_>) -> String {
     }
     let mut lines = Vec::new();
     let mut cur = String::new();
-    walk(el, &mut lines, &mut cur);
+    let mut notes = Vec::new();
+    walk(el, &mut lines, &mut cur, &mut notes);
     flush(&mut lines, &mut cur);
-    lines.join("\n")
+    (lines.join("\n"), notes)
+}
+
+/// The admonition kind (`Note`, `Caution`, ...) of a `<div>` whose class names one.
+fn admonition_class(e: &scraper::node::Element) -> Option<&'static str> {
+    if e.name() != "div" {
+        return None;
+    }
+    const KINDS: [(&str, &str); 6] = [
+        ("note", "Note"),
+        ("notice", "Notice"),
+        ("caution", "Caution"),
+        ("warning", "Warning"),
+        ("danger", "Danger"),
+        ("important", "Important"),
+    ];
+    e.classes()
+        .find_map(|c| KINDS.iter().find(|(k, _)| *k == c).map(|(_, v)| *v))
+}
+
+/// An admonition's text without its leading `NOTE:` (or `CAUTION:`, ...) title.
+fn strip_note_title(text: &str) -> String {
+    let t = text.trim_start();
+    let title_len = t
+        .find(':')
+        .filter(|&i| i > 0 && t[..i].chars().all(|c| c.is_ascii_uppercase()));
+    match title_len {
+        Some(i) => t[i + 1..].trim().to_string(),
+        None => t.trim().to_string(),
+    }
 }
 
 #[cfg(test)]

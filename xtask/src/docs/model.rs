@@ -24,6 +24,21 @@ pub struct DocPage {
     pub example_responses: Vec<ExampleResponse>,
     /// Error statuses of the "Returned Values" table (e.g. 400, 401, ...).
     pub error_statuses: Vec<DocStatus>,
+    /// What the page is: an operation's reference, or a reference list of attributes.
+    pub kind: PageKind,
+    /// For an attributes page, the rows of its attribute table (`parent` is None).
+    pub attributes: Vec<DocField>,
+}
+
+/// What a page documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// One or more operations (`METHOD /path` in a URI section).
+    Operation,
+    /// No operation: the reference list of the attributes an image carries, with their types
+    /// (`image_attributes.rst`).
+    Attributes,
 }
 
 /// `GET /v2/images/{image_id}` as the URI section writes it.
@@ -31,9 +46,11 @@ pub struct DocPage {
 pub struct DocEndpoint {
     /// HTTP method as written, e.g. "GET".
     pub method: String,
-    /// Path template with markup escapes removed, without the `{?...}` part.
+    /// Path template with markup escapes removed, without the `{?...}` or `?...` query part.
     pub path: String,
-    /// Names in an RFC 6570 `{?a,b,c}` suffix, in order; empty when there is none.
+    /// Query parameter names the URI line gives, in order: the names of an RFC 6570
+    /// `{?a,b,c}` suffix, or the keys of a literal `?a={a}&b={b}` query; empty when there is
+    /// none.
     pub query_template: Vec<String>,
     /// 1-based line of the `METHOD /path` line in the page.
     pub line: usize,
@@ -61,8 +78,12 @@ pub struct DocParam {
     /// The "Type" column as written ("String", "Integer", "Boolean", ...); None when the table
     /// has no type column.
     pub ty: Option<String>,
-    /// The description, markup stripped, paragraphs and list items joined by newlines.
+    /// The description, markup stripped, paragraphs and list items joined by newlines;
+    /// admonitions left out (they are in `notes`).
     pub description: String,
+    /// The notes (`.. note::` and other admonitions) inside the description cell, each as
+    /// `Note: text`. Remarks, never values.
+    pub notes: Vec<String>,
     /// Table caption as the page writes it, e.g. "Table 2 Query parameters".
     pub table: String,
     /// 1-based line in the page where the row starts.
@@ -82,8 +103,12 @@ pub struct DocField {
     pub parent: Option<String>,
     /// From a "Mandatory" column where the table has one.
     pub required: Option<bool>,
-    /// The description, markup stripped, paragraphs and list items joined by newlines.
+    /// The description, markup stripped, paragraphs and list items joined by newlines;
+    /// admonitions left out (they are in `notes`).
     pub description: String,
+    /// The notes (`.. note::` and other admonitions) inside the description cell, each as
+    /// `Note: text`. Remarks, never values.
+    pub notes: Vec<String>,
     /// Table caption as the page writes it; for an uncaptioned table, the list item or
     /// heading it sits under (e.g. "Response parameters").
     pub table: String,

@@ -1,5 +1,6 @@
 //! reStructuredText pages: section titles, bullet lists, paragraphs, `::` literal blocks,
-//! `.. code-block::`, `.. table::` captions, admonitions and grid tables.
+//! `.. code-block::`, `.. table::` captions, admonitions, grid tables, simple tables and
+//! `.. list-table::` directives. Admonitions inside table cells are kept apart as notes.
 //!
 //! Only the subset the API reference pages use is understood; unknown directives and comments
 //! are skipped with their indented bodies. Grid tables with spanning cells are rejected with
@@ -56,6 +57,8 @@ impl Rst<'_> {
                 i = self.explicit(i, ind, &content);
             } else if is_border(&content) {
                 i = self.grid(i, ind)?;
+            } else if is_simple_border(&content) {
+                i = self.simple(i, ind)?;
             } else if let Some(width) = bullet_width(&content) {
                 i = self.item(i, ind, width);
             } else {
@@ -158,6 +161,7 @@ impl Rst<'_> {
                 self.caption = (!caption.is_empty()).then_some(caption);
                 self.skip_options(i, ind)
             }
+            "list-table" => self.list_table(i, ind, args),
             "code-block" | "code" | "sourcecode" | "parsed-literal" => {
                 let start = self.skip_options(i, ind);
                 let end = self.body_end(i, ind);
@@ -298,6 +302,236 @@ impl Rst<'_> {
         self.blocks.push(Block::Table(table));
         Ok(j)
     }
+}
+
+impl Rst<'_> {
+    /// A simple table (`=====  =====` borders) starting at line `i`: an optional header above
+    /// a middle border, body rows, and a closing border followed by a blank line or the end.
+    /// A row starts where the first column has text; lines with an empty first column continue
+    /// the row above. The last column may run past its border.
+    fn simple(&mut self, i: usize, ind: usize) -> Result<usize, ParseError> {
+        let line_at = |k: usize| -> &str { self.lines[k].get(ind..).unwrap_or("").trim_end() };
+        let top = columns(line_at(i));
+        let spans = simple_spans(&top);
+        let is_end = |k: usize| {
+            self.lines
+                .get(k)
+                .is_none_or(|l| is_blank(l) || indent(l) < ind)
+        };
+        let mut header_end = None;
+        let mut body: Vec<usize> = Vec::new();
+        let mut j = i + 1;
+        let end = loop {
+            let Some(line) = self.lines.get(j) else {
+                return Err(self.err(j.saturating_sub(1), ErrorKind::Table(
+                    "simple table is not closed by a `=====` border".into(),
+                )));
+            };
+            let content = line.get(ind..).unwrap_or("").trim_end();
+            if !is_blank(line) && indent(line) < ind {
+                return Err(self.err(j, ErrorKind::Table(
+                    "simple table is not closed by a `=====` border".into(),
+                )));
+            }
+            if indent(line) == ind && is_simple_border(content) {
+                if simple_spans(&columns(content)) != spans {
+                    return Err(self.err(j, ErrorKind::Table(
+                        "border does not match the table's columns".into(),
+                    )));
+                }
+                if is_end(j + 1) || header_end.is_some() {
+                    break j;
+                }
+                header_end = Some(body.len());
+            } else {
+                body.push(j);
+            }
+            j += 1;
+        };
+        // Group the text lines into rows.
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        for &k in &body {
+            let cols = columns(line_at(k));
+            let (first_start, first_end) = spans[0];
+            let starts_row = cols
+                .get(first_start..first_end.min(cols.len()))
+                .is_some_and(|c| c.iter().any(|x| !x.trim().is_empty()));
+            for gap in spans.windows(2) {
+                let (_, a_end) = gap[0];
+                let (b_start, _) = gap[1];
+                if cols
+                    .get(a_end..b_start.min(cols.len()))
+                    .is_some_and(|c| c.iter().any(|x| !x.trim().is_empty()))
+                {
+                    return Err(self.err(k, ErrorKind::Table(
+                        "text between the columns of a simple table (spanning cells are not supported)"
+                            .into(),
+                    )));
+                }
+            }
+            if starts_row || rows.is_empty() {
+                if !starts_row && is_blank(&self.lines[k]) {
+                    continue;
+                }
+                rows.push(vec![k]);
+            } else if let Some(last) = rows.last_mut() {
+                last.push(k);
+            }
+        }
+        let header_rows = header_end.map_or(0, |n| {
+            rows.iter()
+                .take_while(|r| r.first().is_some_and(|&k| body[..n].contains(&k)))
+                .count()
+        });
+        let make_row = |ks: &[usize]| -> Row {
+            let (cells, notes): (Vec<String>, Vec<Vec<String>>) = spans
+                .iter()
+                .enumerate()
+                .map(|(c, &(start, stop))| {
+                    let stop = if c + 1 == spans.len() { usize::MAX } else { stop };
+                    let cell_lines: Vec<String> = ks
+                        .iter()
+                        .map(|&k| {
+                            let cols = columns(line_at(k));
+                            cols.get(start.min(cols.len())..stop.min(cols.len()))
+                                .map(|c| c.concat())
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    cell_text(&cell_lines)
+                })
+                .unzip();
+            Row {
+                cells,
+                notes,
+                line: ks.first().map_or(0, |k| k + 1),
+            }
+        };
+        let mut header = Vec::new();
+        for (n, ks) in rows[..header_rows].iter().enumerate() {
+            let row = make_row(ks);
+            if n == 0 {
+                header = row.cells;
+            } else {
+                for (h, c) in header.iter_mut().zip(row.cells) {
+                    if !c.is_empty() {
+                        h.push(' ');
+                        h.push_str(&c);
+                    }
+                }
+            }
+        }
+        let table = Table {
+            caption: self.caption.take(),
+            header,
+            rows: rows[header_rows..].iter().map(|ks| make_row(ks)).collect(),
+            line: i + 1,
+        };
+        self.blocks.push(Block::Table(table));
+        Ok(end + 1)
+    }
+}
+
+impl Rst<'_> {
+    /// A `.. list-table::` directive at line `i`: rows are `* -` items, cells their `-`
+    /// sub-items; `:header-rows: N` makes the first N rows the header. Returns the next line.
+    fn list_table(&mut self, i: usize, ind: usize, args: &str) -> usize {
+        let caption = collapse_ws(&rst_inline(args));
+        let options_end = self.skip_options(i, ind);
+        let header_rows: usize = self.lines[i + 1..options_end]
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(":header-rows:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        let end = self.body_end(i, ind);
+        // rows → cells → (first line index, lines)
+        let mut rows: Vec<(usize, Vec<Vec<String>>)> = Vec::new();
+        let mut cell_indent = 0;
+        for k in options_end..end {
+            let line = &self.lines[k];
+            let t = line.trim_start();
+            let here = indent(line);
+            if let Some(rest) = t.strip_prefix("* ").or_else(|| (t == "*").then_some("")) {
+                let rest = rest.trim_start();
+                rows.push((k + 1, Vec::new()));
+                if let Some(first) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+                    cell_indent = here + 2;
+                    if let Some((_, cells)) = rows.last_mut() {
+                        cells.push(vec![first.to_string()]);
+                    }
+                }
+            } else if let Some(first) = t.strip_prefix("- ").or_else(|| (t == "-").then_some(""))
+                && rows.last().is_some()
+                && here <= cell_indent
+            {
+                cell_indent = here;
+                if let Some((_, cells)) = rows.last_mut() {
+                    cells.push(vec![first.to_string()]);
+                }
+            } else if let Some((_, cells)) = rows.last_mut()
+                && let Some(cell) = cells.last_mut()
+            {
+                cell.push(dedent(line, cell_indent + 2).to_string());
+            }
+        }
+        let mut made: Vec<Row> = rows
+            .into_iter()
+            .map(|(line, cells)| {
+                let (cells, notes): (Vec<String>, Vec<Vec<String>>) =
+                    cells.iter().map(|c| cell_text(c)).unzip();
+                Row { cells, notes, line }
+            })
+            .collect();
+        let body = made.split_off(header_rows.min(made.len()));
+        let mut header: Vec<String> = Vec::new();
+        for row in made {
+            if header.is_empty() {
+                header = row.cells;
+            } else {
+                for (h, c) in header.iter_mut().zip(row.cells) {
+                    if !c.is_empty() {
+                        h.push(' ');
+                        h.push_str(&c);
+                    }
+                }
+            }
+        }
+        self.blocks.push(Block::Table(Table {
+            caption: (!caption.is_empty()).then_some(caption),
+            header,
+            rows: body,
+            line: i + 1,
+        }));
+        self.caption = None;
+        end
+    }
+}
+
+/// The (start, end) display columns of each `===` run of a simple-table border.
+fn simple_spans(cols: &[&str]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (k, c) in cols.iter().enumerate() {
+        match (*c == "=", start) {
+            (true, None) => start = Some(k),
+            (false, Some(s)) => {
+                spans.push((s, k));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, cols.len()));
+    }
+    spans
+}
+
+/// `=====  =====`: a simple-table border of at least two columns (one `=====` alone is a
+/// section adornment or a transition).
+fn is_simple_border(s: &str) -> bool {
+    let s = s.trim_end();
+    s.starts_with('=') && s.contains(' ') && s.chars().all(|c| c == '=' || c == ' ')
 }
 
 /// Splits a line into display columns, as docutils counts them: East Asian wide characters
@@ -444,7 +678,7 @@ fn plus_positions(cols: &[&str]) -> Vec<usize> {
 
 /// One grid row from its `|` lines: each cell's text reduced to plain text.
 fn grid_row(lines: &[(usize, &[&str])], bounds: &[usize]) -> Row {
-    let cells = bounds
+    let (cells, notes): (Vec<String>, Vec<Vec<String>>) = bounds
         .windows(2)
         .map(|w| {
             let cell_lines: Vec<String> = lines
@@ -453,16 +687,18 @@ fn grid_row(lines: &[(usize, &[&str])], bounds: &[usize]) -> Row {
                 .collect();
             cell_text(&cell_lines)
         })
-        .collect();
+        .unzip();
     Row {
         cells,
+        notes,
         line: lines.first().map_or(0, |(l, _)| l + 1),
     }
 }
 
-/// Plain text of a grid-table cell: paragraphs and list items on their own lines, inline
-/// markup removed, `.. note::` reduced to a `NOTE:` line before its text.
-fn cell_text(lines: &[String]) -> String {
+/// Plain text of a table cell: paragraphs and list items on their own lines, inline markup
+/// removed. Admonitions (`.. note::` and its indented body) are left out of the text and
+/// returned apart, one string each, as `Note: text`.
+fn cell_text(lines: &[String]) -> (String, Vec<String>) {
     let min = lines
         .iter()
         .filter(|l| !is_blank(l))
@@ -470,6 +706,7 @@ fn cell_text(lines: &[String]) -> String {
         .min()
         .unwrap_or(0);
     let mut out: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let mut cur = String::new();
     let flush = |cur: &mut String, out: &mut Vec<String>| {
         let (text, _) = split_literal_marker(cur);
@@ -479,8 +716,25 @@ fn cell_text(lines: &[String]) -> String {
         }
         cur.clear();
     };
+    // An open admonition: (its directive's indent, kind, the body lines so far).
+    let mut note: Option<(usize, String, Vec<String>)> = None;
+    let close = |note: &mut Option<(usize, String, Vec<String>)>, notes: &mut Vec<String>| {
+        if let Some((_, kind, body)) = note.take() {
+            let (text, inner) = cell_text(&body);
+            notes.push(format!("{kind}: {}", text.replace('\n', " ")).trim_end().to_string());
+            notes.extend(inner);
+        }
+    };
     for line in lines {
-        let t = dedent(line, min).trim();
+        let dedented = dedent(line, min);
+        let t = dedented.trim();
+        if let Some((note_indent, _, body)) = &mut note {
+            if t.is_empty() || indent(dedented) > *note_indent {
+                body.push(dedented.to_string());
+                continue;
+            }
+            close(&mut note, &mut notes);
+        }
         if t.is_empty() {
             flush(&mut cur, &mut out);
         } else if t == ".." || t.starts_with(".. ") {
@@ -488,8 +742,16 @@ fn cell_text(lines: &[String]) -> String {
             if let Some((name, args)) = directive(t.get(2..).unwrap_or("").trim())
                 && is_admonition(&name)
             {
-                out.push(format!("{}:", name.to_uppercase()));
-                cur.push_str(args);
+                let mut kind = name.clone();
+                if let Some(first) = kind.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                let body = if args.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![format!("{}{args}", " ".repeat(indent(dedented) + 3))]
+                };
+                note = Some((indent(dedented), kind, body));
             }
         } else if let Some(width) = bullet_width(t) {
             flush(&mut cur, &mut out);
@@ -501,8 +763,9 @@ fn cell_text(lines: &[String]) -> String {
             cur.push_str(t);
         }
     }
+    close(&mut note, &mut notes);
     flush(&mut cur, &mut out);
-    out.join("\n")
+    (out.join("\n"), notes)
 }
 
 /// `name:: args` of a directive (name lower-cased), or None for comments and targets.
@@ -822,10 +1085,124 @@ mod tests {
         assert_eq!(t.rows[0].cells[0], "__imagetype");
         assert_eq!(
             t.rows[0].cells[2],
-            "The image type:\nPublic image: gold.\nPrivate image: private.\nNOTE:\nShared is shared."
+            "The image type:\nPublic image: gold.\nPrivate image: private."
         );
+        assert_eq!(t.rows[0].notes[2], ["Note: Shared is shared."]);
+        assert!(t.rows[0].notes[0].is_empty());
         assert_eq!(t.rows[1].cells, ["name", "Yes", "One line, see."]);
         assert_eq!(t.rows[1].line, 19);
+    }
+
+    #[test]
+    fn simple_tables_with_header_and_continuation_lines() {
+        let text = "\
+.. table:: **Table 1** Path parameters
+
+   ========== ========= =========================
+   Parameter  Mandatory Description
+   ========== ========= =========================
+   project_id Yes       Specifies the project ID.
+   image_id   No        First line
+                        and its continuation.
+   ========== ========= =========================
+
+After.
+";
+        let b = blocks(text);
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.caption.as_deref(), Some("Table 1 Path parameters"));
+        assert_eq!(t.header, ["Parameter", "Mandatory", "Description"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells, ["project_id", "Yes", "Specifies the project ID."]);
+        assert_eq!((t.rows[0].line, t.rows[1].line), (6, 7));
+        assert_eq!(t.rows[1].cells[2], "First line and its continuation.");
+        assert!(matches!(&b[1], Block::Paragraph { text, .. } if text == "After."));
+        // Without a header: two borders only.
+        let b = blocks("===== =====\na     b\nc     d\n===== =====\n");
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert!(t.header.is_empty());
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn list_tables_are_tables() {
+        let text = "\
+.. list-table:: **Table 3** Query parameters
+   :header-rows: 1
+
+   * - Parameter
+     - Mandatory
+     - Description
+   * - name
+     - No
+     - Image name.
+
+       .. note::
+
+          Exact match.
+   * - limit
+     - No
+     - At most 1000.
+";
+        let b = blocks(text);
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(t.caption.as_deref(), Some("Table 3 Query parameters"));
+        assert_eq!(t.header, ["Parameter", "Mandatory", "Description"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells, ["name", "No", "Image name."]);
+        assert_eq!(t.rows[0].notes[2], ["Note: Exact match."]);
+        assert_eq!((t.rows[0].line, t.rows[1].line), (7, 14));
+        assert_eq!(t.rows[1].cells, ["limit", "No", "At most 1000."]);
+    }
+
+    #[test]
+    fn broken_simple_tables_are_errors() {
+        let unclosed = "===== =====\na     b\n";
+        let err = parse("t.rst", unclosed).expect_err("unclosed");
+        assert!(matches!(err.kind, ErrorKind::Table(_)), "{err}");
+        let spanning = "===== =====\na   xxx  b\n===== =====\n";
+        assert_eq!(parse("t.rst", spanning).expect_err("spanning").line, 2);
+    }
+
+    #[test]
+    fn admonitions_in_cells_are_notes_never_text() {
+        let text = "\
++------+------------------------------+
+| Name | Description                  |
++======+==============================+
+| vis  | Available values include:    |
+|      |                              |
+|      | -  **public**: public image  |
+|      | -  **shared**: shared image  |
+|      |                              |
+|      | .. note::                    |
+|      |                              |
+|      |    Shared ones are listed.   |
+|      |    Really.                   |
+|      |                              |
+|      | .. caution:: Inline warning. |
+|      |                              |
+|      | Text after the notes.        |
++------+------------------------------+
+";
+        let b = blocks(text);
+        let Block::Table(t) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(
+            t.rows[0].cells[1],
+            "Available values include:\npublic: public image\nshared: shared image\nText after the notes."
+        );
+        assert_eq!(
+            t.rows[0].notes[1],
+            ["Note: Shared ones are listed. Really.", "Caution: Inline warning."]
+        );
     }
 
     #[test]

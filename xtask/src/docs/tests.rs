@@ -117,15 +117,14 @@ fn glance_v2_list_images() {
     );
     let tag = param(&p, "tag");
     assert_eq!(tag.line, 211);
-    assert!(
-        tag.description.ends_with(
-            "NOTE:\nThe tagging function has been upgraded. If the tags added before the function \
-             upgrade are in the format of \"Key.Value\", query tags using \"Key=Value\". For \
-             example, an existing tag is a.b. After the tag function upgrade, query the tag using \
-             \"tag=a=b\"."
-        ),
-        "{}",
-        tag.description
+    // The note is kept apart from the description, never read as text or values.
+    assert!(!tag.description.contains("NOTE"), "{}", tag.description);
+    assert_eq!(
+        tag.notes,
+        ["Note: The tagging function has been upgraded. If the tags added before the function \
+          upgrade are in the format of \"Key.Value\", query tags using \"Key=Value\". For \
+          example, an existing tag is a.b. After the tag function upgrade, query the tag using \
+          \"tag=a=b\"."]
     );
     assert_eq!(param(&p, "limit").ty.as_deref(), Some("Integer"));
     assert_eq!(param(&p, "updated_at").line, 327);
@@ -230,10 +229,17 @@ fn ims_list_cloudimages_rst() {
         imagetype.description.starts_with(
             "Specifies the image type. The following types are supported:\n\
              Public image: The value is gold.\nPrivate image: The value is private.\n\
-             Shared image: The value is shared.\nNOTE:\nThe __imagetype of images you share"
+             Shared image: The value is shared."
         ),
         "{}",
         imagetype.description
+    );
+    assert!(!imagetype.description.contains("NOTE"));
+    assert_eq!(imagetype.notes.len(), 1);
+    assert!(
+        imagetype.notes[0].starts_with("Note: The __imagetype of images you share"),
+        "{:?}",
+        imagetype.notes
     );
     assert!(
         param(&p, "name")
@@ -259,13 +265,10 @@ fn ims_list_cloudimages_rst() {
     );
     let virtio = field(&p, Some("images"), "__support_kvm_hi1822_hivirtionet");
     assert_eq!((virtio.ty.as_str(), virtio.line), ("String", 388));
-    assert_eq!(
-        field(&p, Some("images"), "__support_fc_inject")
-            .description
-            .lines()
-            .nth(2),
-        Some("NOTE:")
-    );
+    let fc = field(&p, Some("images"), "__support_fc_inject");
+    assert_eq!(fc.description.lines().count(), 2, "{}", fc.description);
+    assert_eq!(fc.notes.len(), 1);
+    assert!(fc.notes[0].starts_with("Note: "), "{:?}", fc.notes);
     assert_eq!(field(&p, Some("images"), "max_ram").ty, "String");
 
     assert_eq!(p.example_requests.len(), 6);

@@ -9,7 +9,9 @@ use serde_json::Value;
 use super::doctext::{DocType, documented_default, documented_values};
 use super::findings::{Check, Finding};
 use super::spec::{Spec, SpecOperation, scalar_text};
-use crate::docs::model::{DocField, DocPage, ExampleRequest, ExampleResponse, ParamLocation};
+use crate::docs::model::{
+    DocField, DocPage, ExampleRequest, ExampleResponse, PageKind, ParamLocation,
+};
 
 /// What was checked for one operation.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -24,7 +26,24 @@ pub struct Coverage {
     pub example_requests: usize,
     /// Example responses checked.
     pub example_responses: usize,
+    /// Attribute rows (of an attributes page) checked against the schema.
+    pub attributes: usize,
 }
+
+impl Coverage {
+    /// Table rows checked: parameters, response fields and attributes.
+    pub fn rows(&self) -> usize {
+        self.params + self.fields + self.attributes
+    }
+
+    /// Examples checked: requests and responses.
+    pub fn examples(&self) -> usize {
+        self.example_requests + self.example_responses
+    }
+}
+
+/// The subject of the findings of an attributes page: the schema it describes.
+pub const IMAGE_SCHEMA_SUBJECT: &str = "schema Image";
 
 /// Everything the checks produce.
 pub struct Outcome {
@@ -34,10 +53,11 @@ pub struct Outcome {
     pub coverage: BTreeMap<String, Coverage>,
 }
 
-/// Runs every check over the pages and the spec.
-pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
+/// Runs every check over the pages of one generation (`first`, `current`) and the spec.
+pub fn run(generation: &str, pages: &[DocPage], spec: &Spec) -> Outcome {
     let mut checker = Checker {
         spec,
+        generation,
         findings: Vec::new(),
         coverage: BTreeMap::new(),
     };
@@ -63,6 +83,9 @@ pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
             checker.example_fields(page, op);
         }
         checker.example_requests(page, &operations);
+        if page.kind == PageKind::Attributes {
+            checker.attributes(page);
+        }
     }
     Outcome {
         findings: checker.findings,
@@ -70,12 +93,14 @@ pub fn run(pages: &[DocPage], spec: &Spec) -> Outcome {
     }
 }
 
-/// Where a comparison happens: the page, the operation and the location on the page.
+/// Where a comparison happens: the page, the subject (operationId, or the schema of an
+/// attributes page) and the location on the page.
 #[derive(Clone, Copy)]
-struct Site<'a>(&'a DocPage, &'a SpecOperation<'a>, &'a str);
+struct Site<'a>(&'a DocPage, &'a str, &'a str);
 
 struct Checker<'s> {
     spec: &'s Spec,
+    generation: &'s str,
     findings: Vec<Finding>,
     coverage: BTreeMap<String, Coverage>,
 }
@@ -90,10 +115,23 @@ impl<'s> Checker<'s> {
         field: &str,
         message: String,
     ) {
+        self.push(check, page, op.map(SpecOperation::id), location, field, message);
+    }
+
+    fn push(
+        &mut self,
+        check: Check,
+        page: &str,
+        subject: Option<String>,
+        location: String,
+        field: &str,
+        message: String,
+    ) {
         self.findings.push(Finding {
             check,
+            generation: self.generation.to_string(),
             page: page.to_string(),
-            operation: op.map(SpecOperation::id),
+            operation: subject,
             location,
             field: field.to_string(),
             message,
@@ -102,11 +140,11 @@ impl<'s> Checker<'s> {
 
     /// Reports a finding at a comparison's site.
     fn report_at(&mut self, site: Site, check: Check, field: &str, message: String) {
-        let Site(page, op, location) = site;
-        self.report(
+        let Site(page, subject, location) = site;
+        self.push(
             check,
             &page.file,
-            Some(op),
+            Some(subject.to_string()),
             location.to_string(),
             field,
             message,
@@ -182,6 +220,48 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// (g) The attributes page: each attribute is a property of the `Image` schema, with a
+    /// compatible type and the documented values.
+    fn attributes(&mut self, page: &DocPage) {
+        let subject = IMAGE_SCHEMA_SUBJECT;
+        let Some(image) = self.spec.pointer("#/components/schemas/Image") else {
+            self.push(
+                Check::AttributeMissing,
+                &page.file,
+                Some(subject.into()),
+                "components".into(),
+                "Image",
+                "the page lists image attributes; the spec has no `Image` schema".into(),
+            );
+            return;
+        };
+        for attr in &page.attributes {
+            self.coverage.entry(subject.into()).or_default().attributes += 1;
+            self.coverage
+                .entry(subject.into())
+                .or_default()
+                .pages
+                .insert(page.file.clone());
+            let location = format!("{}, line {}", attr.table, attr.line);
+            let Some(schema) = self.spec.property(image, &attr.name) else {
+                self.push(
+                    Check::AttributeMissing,
+                    &page.file,
+                    Some(subject.into()),
+                    location,
+                    &attr.name,
+                    format!("image attribute `{}` is not a property of the Image schema", attr.name),
+                );
+                continue;
+            };
+            let site = Site(page, subject, &location);
+            self.compare_type(site, &attr.name, &attr.ty, schema, Check::AttributeType);
+            if let Some(values) = documented_values(&attr.description) {
+                self.compare_values(site, &attr.name, &values, schema, Check::AttributeValues);
+            }
+        }
+    }
+
     /// (b) Parameters: location, type, required flag, values and default.
     fn params(&mut self, page: &DocPage, op: &SpecOperation<'s>) {
         let spec_params = self.spec.parameters(op);
@@ -240,7 +320,7 @@ impl<'s> Checker<'s> {
             let schema = found.get("schema").unwrap_or(&Value::Null);
             if let Some(ty) = &param.ty {
                 self.compare_type(
-                    Site(page, op, &location),
+                    Site(page, &op.id(), &location),
                     &param.name,
                     ty,
                     schema,
@@ -249,7 +329,7 @@ impl<'s> Checker<'s> {
             }
             if let Some(values) = documented_values(&param.description) {
                 self.compare_values(
-                    Site(page, op, &location),
+                    Site(page, &op.id(), &location),
                     &param.name,
                     &values,
                     schema,
@@ -301,7 +381,8 @@ impl<'s> Checker<'s> {
             return;
         };
         let (want, want_items) = doc_type.schema_types();
-        let got = self.spec.schema_type(schema);
+        let types = self.spec.schema_types(schema);
+        let got = types.iter().copied().find(|t| *t == want).or(types.first().copied());
         let got_items = self
             .spec
             .items(schema)
@@ -384,7 +465,7 @@ impl<'s> Checker<'s> {
                 ),
                 Some(schema) => {
                     self.compare_type(
-                        Site(page, op, &location),
+                        Site(page, &op.id(), &location),
                         &shown,
                         &field.ty,
                         schema,
@@ -392,7 +473,7 @@ impl<'s> Checker<'s> {
                     );
                     if let Some(values) = documented_values(&field.description) {
                         self.compare_values(
-                            Site(page, op, &location),
+                            Site(page, &op.id(), &location),
                             &shown,
                             &values,
                             schema,

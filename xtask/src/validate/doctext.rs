@@ -77,7 +77,7 @@ static INLINE_VALUES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Introductions of a list of values, one per following line.
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:available values include|the value can be one of the following):\s*$")
+    Regex::new(r"(?i)(?:available values include|the value can be one of the following|the value can be):\s*$")
         .expect("valid regex")
 });
 
@@ -121,6 +121,7 @@ pub fn documented_values(description: &str) -> Option<Vec<String>> {
 static DEFAULT_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         r"(?i)the default value is ([A-Za-z0-9_]+)",
+        r"(?i)(?:^|\n)default value:\s*([A-Za-z0-9_]+)",
         r"(?i)is ([0-9]+) by default",
         r"(?i)by default, ([0-9]+) ",
     ]
@@ -185,6 +186,11 @@ mod tests {
             documented_values(text),
             Some(vec!["bios".into(), "uefi".into()])
         );
+        let text = "Sorts.\nThe value can be:\nname: image name\nsize: unavailable value now\nDefault value:\ncreated_at";
+        assert_eq!(
+            documented_values(text),
+            Some(vec!["name".into(), "size".into()])
+        );
     }
 
     #[test]
@@ -200,6 +206,10 @@ mod tests {
         assert_eq!(
             documented_default("The value is an integer. By default, 25 images can be queried."),
             Some("25".into())
+        );
+        assert_eq!(
+            documented_default("Sorts.\nname: image name\nDefault value:\ncreated_at"),
+            Some("created_at".into())
         );
         assert_eq!(documented_default("Specifies the name."), None);
     }

@@ -13,7 +13,16 @@ use super::findings::{Check, Finding};
 pub struct Erratum {
     /// Short unique name.
     pub id: String,
-    /// The page, a file name under `openapi/docs/` (or `openapi/ims.yaml`).
+    /// The generation of the docs it concerns: `first` (`openapi/docs/`) or `current`
+    /// (`openapi/docs/current/`).
+    pub generation: String,
+    /// The operationIds it concerns (`listImages`), or `schema Image` for the attributes
+    /// page; empty for findings that concern no operation (a documented path the spec lacks).
+    /// Every operation listed must have a finding on every field listed.
+    #[serde(default)]
+    pub operations: Vec<String>,
+    /// The page, for the reader (its file name); not part of the key, so a renamed page
+    /// keeps its errata.
     pub page: String,
     /// The kind of finding it accounts for.
     pub check: Check,
@@ -30,11 +39,22 @@ pub struct Erratum {
 }
 
 impl Erratum {
-    /// Whether this entry accounts for a finding.
+    /// Whether this entry accounts for a finding: same generation, operation and check, and
+    /// the finding's field is one of the entry's fields.
     pub fn covers(&self, finding: &Finding) -> bool {
-        self.page == finding.page
+        self.covers_field(finding, &finding.field)
+    }
+
+    fn covers_field(&self, finding: &Finding, field: &str) -> bool {
+        let operation = match &finding.operation {
+            None => self.operations.is_empty(),
+            Some(op) => self.operations.contains(op),
+        };
+        self.generation == finding.generation
+            && operation
             && self.check == finding.check
-            && self.fields.contains(&finding.field)
+            && finding.field == field
+            && self.fields.iter().any(|f| f == field)
     }
 }
 
@@ -44,6 +64,12 @@ pub fn parse(text: &str) -> Result<Vec<Erratum>, String> {
         serde_norway::from_str(text).map_err(|e| format!("openapi/errata.yaml: {e}"))?;
     let mut ids = std::collections::BTreeSet::new();
     for erratum in &errata {
+        if !matches!(erratum.generation.as_str(), "first" | "current") {
+            return Err(format!(
+                "openapi/errata.yaml: `{}` has generation `{}`; it must be `first` or `current`",
+                erratum.id, erratum.generation
+            ));
+        }
         if !ids.insert(erratum.id.as_str()) {
             return Err(format!(
                 "openapi/errata.yaml: id `{}` is used twice",
@@ -78,9 +104,16 @@ pub fn apply<'a>(findings: &'a [Finding], errata: &'a [Erratum]) -> Applied<'a> 
     let mut stale = Vec::new();
     for erratum in errata {
         for field in &erratum.fields {
-            let used = findings
-                .iter()
-                .any(|f| f.page == erratum.page && f.check == erratum.check && f.field == *field);
+            let used_by = |op: Option<&str>| {
+                findings
+                    .iter()
+                    .any(|f| f.operation.as_deref() == op && erratum.covers_field(f, field))
+            };
+            let used = if erratum.operations.is_empty() {
+                used_by(None)
+            } else {
+                erratum.operations.iter().all(|op| used_by(Some(op)))
+            };
             if !used {
                 stale.push((erratum.id.as_str(), field.as_str()));
             }

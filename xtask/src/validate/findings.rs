@@ -55,6 +55,12 @@ pub enum Check {
     ExampleValueUndocumented,
     /// The example attached to the spec's operation is not the page's example.
     SpecExampleDiffers,
+    /// (g) An attribute of the attributes page is not a property of the `Image` schema.
+    AttributeMissing,
+    /// (g) The `Image` schema types an attribute otherwise than the attributes page.
+    AttributeType,
+    /// (g) A value the attributes page allows is not among the schema's values.
+    AttributeValues,
 }
 
 impl Check {
@@ -72,9 +78,12 @@ impl Check {
 pub struct Finding {
     /// What kind of disagreement.
     pub check: Check,
-    /// The page (file name under `openapi/docs/`), or `openapi/ims.yaml` for spec-only findings.
+    /// The generation of the docs: `first` (`openapi/docs/`) or `current`
+    /// (`openapi/docs/current/`).
+    pub generation: String,
+    /// The page (its file name), or `openapi/ims.yaml` for spec-only findings.
     pub page: String,
-    /// The operationId concerned, where there is one.
+    /// The operationId concerned (`schema Image` for the attributes page), where there is one.
     pub operation: Option<String>,
     /// Where on the page: table caption or example, with its line.
     pub location: String,

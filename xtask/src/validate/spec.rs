@@ -142,7 +142,8 @@ impl Spec {
             .or_else(|| self.resolve_schema(schema).get("default"))
     }
 
-    /// The values a schema names: its `enum` and `x-extensible-enum`.
+    /// The values a schema names: its `enum` and `x-extensible-enum`, and those of its
+    /// `anyOf`/`oneOf` alternatives (`true` and `false` for a boolean alternative).
     pub fn named_values(&self, schema: &Value) -> Option<Vec<String>> {
         let schema = self.resolve_schema(schema);
         let mut values: Vec<String> = Vec::new();
@@ -153,16 +154,47 @@ impl Spec {
                 values.extend(list.iter().map(scalar_text));
             }
         }
+        for alt in self.alternatives(schema) {
+            if let Some(more) = self.named_values(alt) {
+                any = true;
+                values.extend(more);
+            } else if self.schema_type(alt) == Some("boolean") {
+                values.extend(["true".to_string(), "false".to_string()]);
+            }
+        }
         any.then_some(values)
     }
 
-    /// The `type` of a schema after resolving wrappers (`"object"` when it only has properties).
+    /// The `type` of a schema after resolving wrappers (`"object"` when it only has
+    /// properties); for an `anyOf`/`oneOf` of alternatives, the type of the first one.
     pub fn schema_type<'s>(&'s self, schema: &'s Value) -> Option<&'s str> {
+        self.schema_types(schema).into_iter().next()
+    }
+
+    /// Every type a schema admits: its `type`, or the types of its `anyOf`/`oneOf`
+    /// alternatives (a Flag is a string or a boolean).
+    pub fn schema_types<'s>(&'s self, schema: &'s Value) -> Vec<&'s str> {
         let schema = self.resolve_schema(schema);
-        schema
+        if let Some(ty) = schema
             .get("type")
             .and_then(Value::as_str)
             .or_else(|| schema.get("properties").map(|_| "object"))
+        {
+            return vec![ty];
+        }
+        self.alternatives(schema)
+            .into_iter()
+            .flat_map(|alt| self.schema_types(alt))
+            .collect()
+    }
+
+    /// The alternatives of an `anyOf` or `oneOf` schema (empty for other schemas).
+    fn alternatives<'s>(&'s self, schema: &'s Value) -> Vec<&'s Value> {
+        ["anyOf", "oneOf"]
+            .iter()
+            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+            .flatten()
+            .collect()
     }
 
     /// The schema of property `name` of an object schema.
