@@ -258,6 +258,11 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The longest `Retry-After` waited for.
+    pub fn get_max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// Whether a response with this status is retried.
     pub fn retries_status(&self, status: StatusCode) -> bool {
         self.retry_statuses.contains(&status.as_u16())
@@ -269,9 +274,10 @@ impl RetryPolicy {
             self.retry_timeouts
         } else {
             // `is_request` covers a connection closed or reset before the response came,
-            // `is_body` one that ended or broke in the middle of the body.
+            // `is_body`/`is_decode` one that ended or broke in the middle of the body (reqwest
+            // reports a body cut short while reading chunks as a decode error).
             self.retry_connection_errors
-                && (error.is_connect() || error.is_request() || error.is_body())
+                && (error.is_connect() || error.is_request() || error.is_body() || error.is_decode())
         }
     }
 
