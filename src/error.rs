@@ -89,12 +89,13 @@ pub enum PagingProblem {
 
 /// Why a call failed: the one error type of this crate.
 ///
-/// Build it from the generated operations' error with `?` or `Error::from`. Accessors give
-/// the parts; `Display` is a sentence for a person: what happened, and what to check.
+/// Every operation's `send()`, every paging stream and the client's own steps return it.
+/// Accessors give the parts; `Display` is a sentence for a person: what happened, and what to
+/// check.
 ///
 /// ```no_run
 /// # async fn run(client: &ims::Client) -> Result<(), ims::Error> {
-/// match client.show_image().image_id("0f2c...").send().await.map_err(ims::Error::from) {
+/// match client.show_image().image_id("0f2c...").send().await {
 ///     Ok(image) => println!("{:?}", image.name),
 ///     Err(e) if e.status() == Some(reqwest::StatusCode::NOT_FOUND) => println!("no such image"),
 ///     Err(e) => return Err(e),

@@ -1,8 +1,7 @@
 //! Error bodies and messages as one line of text, for [`crate::Error`] and its `Display`.
 //!
 //! [`summarize`] says what a whole error body holds (an HTML page from a gateway, plain text,
-//! nothing); the `exec` hook (`hooks.rs`) puts its summary in the `message` of the body it
-//! replaces. [`one_line`] cleans a message the service sent inside a JSON error object:
+//! nothing), for the `message` of an error whose body is no error object. [`one_line`] cleans a message the service sent inside a JSON error object:
 //! Glance's, for one, keeps the HTML line breaks and the blank lines of its page template
 //! (`"No image found with ID nope<br /><br />\n\n\n"`). Both use the same HTML-to-text
 //! conversion.

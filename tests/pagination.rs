@@ -628,7 +628,7 @@ async fn dropping_the_stream_cancels_the_prefetch() {
 }
 
 #[tokio::test]
-async fn later_pages_go_through_the_hooks_credentials_and_retries() {
+async fn later_pages_go_through_the_pipeline_credentials_and_retries() {
     let server = Server::with_responder(|r| match r.index {
         0 => CannedResponse::json(
             200,

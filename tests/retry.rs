@@ -410,7 +410,7 @@ impl tracing::Subscriber for Capture {
     fn exit(&self, _: &tracing::span::Id) {
         self.current.lock().unwrap().pop();
     }
-    /// What `Span::current()` asks for (the hooks record `attempts` through it).
+    /// What `Span::current()` asks for (the pipeline records `attempts` through it).
     fn current_span(&self) -> tracing_core::span::Current {
         match self.current.lock().unwrap().last() {
             Some(&id) => {

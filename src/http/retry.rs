@@ -27,8 +27,8 @@
 //!
 //! - **connect**: how long opening a TCP/TLS connection may take. It is a setting of the
 //!   `reqwest::Client`, not of a request, so it only takes effect when the client is built with
-//!   it: `ims::Client::new_with_client(url, ims::retry::http_client(&timeouts)?, context)`.
-//!   (`ims::Client::new` builds its own `reqwest::Client` with a 15 s connect timeout.)
+//!   it: `ims::Client::new_with_client(url, ims::http_client(&timeouts, &limits)?, context)`.
+//!   (`ims::Client::new` builds one from its context's timeouts and limits.)
 //! - **attempt**: how long one attempt may take, from sending the request until its whole
 //!   response body has been read; set on each request (`reqwest::Request::timeout_mut`), where
 //!   it replaces any total timeout of the `reqwest::Client`.
@@ -48,7 +48,7 @@
 //!     .jitter(Jitter::Equal)
 //!     .timeouts(timeouts.clone());
 //! let context = ims::Context::default().with_retry(policy);
-//! let http = ims::retry::http_client(&timeouts).unwrap();
+//! let http = ims::http_client(&timeouts, context.limits()).unwrap();
 //! let client = ims::Client::new_with_client("https://ims.example.com", http, context);
 //! # let _ = client;
 //! ```
