@@ -1,14 +1,13 @@
 //! Generates the Rust client from `openapi/ims.yaml` with progenitor.
 //!
-//! Used by the client crate's `build.rs` (at build time) and by `xtask` (to write the surface
-//! summary and check that derived files are fresh), so the generator settings live here once.
+//! Used by the client crate's `build.rs` (at build time) and by `xtask` (to write the snapshot
+//! of the generated code and check that derived files are fresh), so the generator settings
+//! live here once.
 
 mod rewrite;
-mod surface;
 
 use std::fmt;
 
-pub use surface::surface_summary;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 
@@ -43,9 +42,6 @@ pub enum CodegenError {
     /// progenitor's output is not in the shape our rewrite of it expects (a generator
     /// upgrade changed it); the message says what was missing.
     Rewrite(String),
-    /// The generated code is not in the shape [`surface_summary`] reads (a generator upgrade
-    /// changed it); the message says what was missing.
-    Surface(String),
 }
 
 impl fmt::Display for CodegenError {
@@ -61,7 +57,6 @@ impl fmt::Display for CodegenError {
             ),
             CodegenError::Print(m) => write!(f, "progenitor produced invalid Rust: {m}"),
             CodegenError::Rewrite(m) => write!(f, "cannot rewrite progenitor's output: {m}"),
-            CodegenError::Surface(m) => write!(f, "cannot summarise the generated client: {m}"),
         }
     }
 }
@@ -91,18 +86,9 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
-/// What [`generate`] makes from the spec.
-pub struct Generated {
-    /// The client source (formatted Rust): progenitor's output with our changes to it (see
-    /// `rewrite.rs`).
-    pub code: String,
-    /// progenitor's output before our changes (formatted Rust), which [`surface_summary`]
-    /// reads: operations, parameters and their wire names, types and their fields' JSON names.
-    pub progenitor: String,
-}
-
-/// Generates the client from the spec text.
-pub fn generate(spec_yaml: &str) -> Result<Generated, CodegenError> {
+/// Generates the client source (formatted Rust) from the spec text: progenitor's output with
+/// our changes to it (see `rewrite.rs`).
+pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
     let spec = parse_spec(spec_yaml)?;
     let mut generator = Generator::new(&settings());
     let tokens = generator
@@ -110,12 +96,8 @@ pub fn generate(spec_yaml: &str) -> Result<Generated, CodegenError> {
         .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
-    let progenitor = prettyplease::unparse(&file);
     rewrite::apply(&mut file, &parameter_docs(&spec))?;
-    Ok(Generated {
-        code: prettyplease::unparse(&file),
-        progenitor,
-    })
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The description of every parameter, by operation and parameter, under the names of the

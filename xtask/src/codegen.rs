@@ -13,6 +13,10 @@ use std::process::ExitCode;
 /// The spec every derived file is produced from, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/ims.yaml";
 
+/// The insta snapshot of the generated client, which `tests/generated_code.rs` compares with
+/// the code of the build: the one lock of the generated code, read in review as a diff.
+pub const GENERATED_SNAPSHOT: &str = "tests/snapshots/generated_code__ims_generated.snap";
+
 /// What `--check` tells the user to do about stale files.
 pub const FIX_HINT: &str = "run `cargo xtask codegen`";
 
@@ -28,8 +32,8 @@ pub struct DerivedFile {
 /// Every file `cargo xtask codegen` writes, in the order it writes them.
 pub const DERIVED_FILES: &[DerivedFile] = &[
     DerivedFile {
-        path: "tests/surface.txt",
-        produce: surface_txt,
+        path: GENERATED_SNAPSHOT,
+        produce: generated_snapshot,
     },
     DerivedFile {
         path: "openapi/ims.json",
@@ -69,23 +73,23 @@ impl Inputs {
         &self.spec_yaml
     }
 
-    /// progenitor's output for the spec before our rewrite (what `build.rs` summarises),
-    /// generated once and shared by the producers that need it.
+    /// The client source generated from the spec (as `build.rs` generates it), generated
+    /// once and shared by the producers that need it.
     pub fn generated_code(&self) -> Result<&str, String> {
         self.generated
-            .get_or_init(|| {
-                ims_codegen::generate(&self.spec_yaml)
-                    .map(|generated| generated.progenitor)
-                    .map_err(|e| e.to_string())
-            })
+            .get_or_init(|| ims_codegen::generate(&self.spec_yaml).map_err(|e| e.to_string()))
             .as_deref()
             .map_err(Clone::clone)
     }
 }
 
-/// `tests/surface.txt`: the summary of the generated client's surface.
-fn surface_txt(inputs: &Inputs) -> Result<String, String> {
-    ims_codegen::surface_summary(inputs.generated_code()?).map_err(|e| e.to_string())
+/// The snapshot file of the generated code, in insta's format (the header insta writes for
+/// `tests/generated_code.rs`, then the code).
+fn generated_snapshot(inputs: &Inputs) -> Result<String, String> {
+    Ok(format!(
+        "---\nsource: tests/generated_code.rs\nexpression: GENERATED\n---\n{}",
+        inputs.generated_code()?
+    ))
 }
 
 /// `openapi/ims.json`: the spec as JSON, in the YAML's key order.
