@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::http::Reply;
-use crate::paginate::{Cursor, Listing};
+use crate::listing::{Cursor, Listing};
 
 /// The body of `reply` as `T`.
 pub(crate) fn body<T: DeserializeOwned>(operation: &str, reply: &Reply) -> Result<T, Error> {

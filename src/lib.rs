@@ -9,6 +9,7 @@ mod decode;
 mod error;
 mod generated;
 pub mod http;
+mod listing;
 pub mod paginate;
 mod pipeline;
 pub mod signing;
@@ -24,3 +25,4 @@ pub use http::{Limits, http_client};
 pub use pipeline::Response;
 
 pub use generated::{Client, ClientInfo, builder, types};
+pub use listing::Listing;

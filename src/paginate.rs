@@ -83,12 +83,12 @@ use std::pin::Pin;
 use std::task::{Context as TaskContext, Poll};
 
 use futures::stream::{BoxStream, Stream, StreamExt, TryStreamExt};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use crate::decode::Decoded;
-use crate::{Client, Error, PagingProblem, types};
+use crate::listing::{Cursor, Listing};
+use crate::{Client, Error, PagingProblem};
 
 /// One page of a list.
 #[derive(Clone, Debug)]
@@ -220,81 +220,6 @@ impl<T: Send + 'static> Stream for Items<T> {
                 Poll::Pending => return Poll::Pending,
             }
         }
-    }
-}
-
-/// How a list operation's response leads to the next page (for [`Listing`]).
-#[doc(hidden)]
-pub enum Cursor {
-    /// A link to the next page; `None` on the last page.
-    Link(Option<String>),
-    /// The next page starts after the last item (`marker` = its id).
-    AfterLastItem,
-}
-
-/// The response type of a list operation that pages: where its items are and how it
-/// continues. Implemented for the list types of [`crate::types`]; the generated paging
-/// methods name it.
-pub trait Listing: DeserializeOwned + Send + 'static {
-    /// The type of the items.
-    type Item: DeserializeOwned + Send + 'static;
-    /// The key of the items' array in the response object.
-    #[doc(hidden)]
-    const ITEMS: &'static str;
-    /// How the path of a next-page link must end.
-    #[doc(hidden)]
-    const PATH_SUFFIX: &'static str;
-    /// The items, and how the list goes on.
-    #[doc(hidden)]
-    fn into_parts(self) -> (Vec<Self::Item>, Cursor);
-    /// The id of an item (the marker of the page after it).
-    #[doc(hidden)]
-    fn item_id(item: &Self::Item) -> &str;
-}
-
-impl Listing for types::ImageList {
-    type Item = types::Image;
-    const ITEMS: &'static str = "images";
-    const PATH_SUFFIX: &'static str = "/v2/images";
-    fn into_parts(self) -> (Vec<types::Image>, Cursor) {
-        (self.images, Cursor::Link(self.next))
-    }
-    fn item_id(item: &types::Image) -> &str {
-        &item.id
-    }
-}
-
-impl Listing for types::CloudImageList {
-    type Item = types::Image;
-    const ITEMS: &'static str = "images";
-    const PATH_SUFFIX: &'static str = "/v2/cloudimages";
-    fn into_parts(self) -> (Vec<types::Image>, Cursor) {
-        (self.images, Cursor::AfterLastItem)
-    }
-    fn item_id(item: &types::Image) -> &str {
-        &item.id
-    }
-}
-
-impl Listing for types::ComputeImageList {
-    type Item = types::ComputeImage;
-    const ITEMS: &'static str = "images";
-    const PATH_SUFFIX: &'static str = "/images/detail";
-    fn into_parts(self) -> (Vec<types::ComputeImage>, Cursor) {
-        // Nova: "images_links": [{"rel": "next", "href": "…?limit=…&marker=…"}]
-        let next = self
-            .extra
-            .get("images_links")
-            .and_then(|links| links.as_array())
-            .into_iter()
-            .flatten()
-            .find(|link| link.get("rel").and_then(|r| r.as_str()) == Some("next"))
-            .and_then(|link| link.get("href").and_then(|h| h.as_str()))
-            .map(str::to_string);
-        (self.images, Cursor::Link(next))
-    }
-    fn item_id(item: &types::ComputeImage) -> &str {
-        &item.id
     }
 }
 
@@ -548,6 +473,7 @@ fn with_marker(url: &Url, marker: Option<&str>) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types;
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()

@@ -26,7 +26,7 @@ use syn::{
 
 use crate::CodegenError;
 
-/// The response types of the list operations that page; `crate::paginate` implements its
+/// The response types of the list operations that page; `crate::listing` implements its
 /// `Listing` trait (where the items are, how the next page is found) for each.
 pub const LIST_TYPES: &[&str] = &["ImageList", "CloudImageList", "ComputeImageList"];
 
@@ -249,7 +249,7 @@ fn document_setters(imp: &mut ItemImpl, params: &BTreeMap<String, String>) {
 fn paging_impl(imp: &ItemImpl, body: &Type, operation: &str) -> ItemImpl {
     let self_ty = &imp.self_ty;
     let generics = &imp.generics;
-    let item: Type = parse_quote!(<#body as crate::paginate::Listing>::Item);
+    let item: Type = parse_quote!(<#body as crate::Listing>::Item);
     parse_quote! {
         impl #generics #self_ty {
             /// The pages of the list, as a `Stream` of `Result<Page<T>, ims::Error>`; the
