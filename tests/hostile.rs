@@ -295,6 +295,7 @@ async fn bodies_that_are_not_json_say_what_they_are_without_quoting_binary() {
         ("Content-Type: application/json\r\n", b"", "empty"),
         ("Content-Type: application/json\r\n", b"{\"images\": [\"\xff\xfe\"]}", "not UTF-8"),
         ("Content-Type: text/html\r\n", b"<html><body>maintenance</body></html>", "text/html"),
+        ("Content-Type: application/json\r\n", b"{\"images\": [{\"id\": ", "EOF while parsing"),
     ];
     for (headers, body, expected) in cases {
         let server = Raw::start("127.0.0.1", move |_, _, s| respond(s, "200 OK", headers, body));
@@ -395,4 +396,36 @@ async fn streams_own_their_client_and_move_into_tasks() {
     let stream = client(&server.url(), 1).list_images().into_stream();
     let count = tokio::spawn(async move { stream.count().await }).await.unwrap();
     assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_slow_body_is_cut_by_the_deadline() {
+    let server = Raw::start("127.0.0.1", |_, _, s| {
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+        let _ = s.write_all(head.as_bytes());
+        for _ in 0..100 {
+            if s.write_all(b" ").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    let policy = RetryPolicy::none().timeouts(
+        Timeouts::default()
+            .attempt(Duration::from_millis(400))
+            .overall(Duration::from_millis(400)),
+    );
+    let client = Client::new(&server.url(), Context::default().with_retry(policy));
+    let error = client.list_images().send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+}
+
+#[tokio::test]
+async fn json_under_another_content_type_still_decodes() {
+    let server = Raw::start("127.0.0.1", |_, _, s| {
+        let body = json!({"images": [image("t")]}).to_string();
+        respond(s, "200 OK", "Content-Type: text/plain\r\n", body.as_bytes())
+    });
+    let images = client(&server.url(), 1).list_images().all().await.unwrap();
+    assert_eq!(images[0].id, "t");
 }
