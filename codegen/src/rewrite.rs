@@ -12,7 +12,8 @@
 //!   `null` is accepted for every optional field (an empty list or map where the field is a
 //!   list or map), a key sent twice keeps its last value, and a `presence` field records
 //!   which optional fields were sent as `null` or as an empty list, so that serialising gives
-//!   back every key the service sent (see `crate::wire`).
+//!   back every key the service sent (see `crate::wire`). progenitor's builders of the types
+//!   (`types::builder`) are left out.
 //! - **`Client::new`** builds its `reqwest::Client` with `crate::http::http_client` (the
 //!   same-origin redirect policy and the connect timeout).
 
@@ -300,7 +301,6 @@ fn rewrite_types(module: &mut ItemMod) -> Result<(), CodegenError> {
         return Err(CodegenError::Rewrite("mod types has no body".into()));
     };
     let mut impls = Vec::new();
-    let mut rewritten = Vec::new();
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
         if !derives_serde(&s.attrs) || is_transparent(&s.attrs) {
@@ -313,20 +313,17 @@ fn rewrite_types(module: &mut ItemMod) -> Result<(), CodegenError> {
         strip_serde(s);
         add_presence(s);
         impls.extend(serde_impls(&s.ident, &fields));
-        rewritten.push(s.ident.to_string());
     }
-    for item in items.iter_mut() {
-        if let Item::Mod(builder) = item
-            && builder.ident == "builder"
-            && let Some((_, inner)) = &mut builder.content
-        {
-            for item in inner.iter_mut() {
-                if let Item::Impl(imp) = item {
-                    add_presence_to_literals(imp, &rewritten);
-                }
-            }
-        }
-    }
+    // progenitor's builders of the types (`types::builder`, `Image::builder()`): objects
+    // come from the service, and serde builds them; the builders would also not know
+    // `presence`.
+    items.retain(|item| match item {
+        Item::Mod(module) => module.ident != "builder",
+        Item::Impl(imp) => !(imp.trait_.is_none()
+            && imp.items.len() == 1
+            && matches!(&imp.items[0], ImplItem::Fn(f) if f.sig.ident == "builder")),
+        _ => true,
+    });
     items.extend(impls);
     Ok(())
 }
@@ -440,30 +437,6 @@ fn add_presence(s: &mut ItemStruct) {
             pub presence: crate::wire::Presence
         });
     }
-}
-
-/// Adds `presence: Default::default()` to the struct literals of the rewritten types in the
-/// `types::builder` conversions (`Ok(Self { .. })` in `TryFrom<builder::X> for super::X`).
-fn add_presence_to_literals(imp: &mut ItemImpl, rewritten: &[String]) {
-    let target = match &*imp.self_ty {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    };
-    let is_super = matches!(&*imp.self_ty, Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == "super"));
-    if !is_super || !target.is_some_and(|t| rewritten.contains(&t)) {
-        return;
-    }
-    struct Literals;
-    impl syn::visit_mut::VisitMut for Literals {
-        fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
-            if expr.path.is_ident("Self") && expr.rest.is_none() {
-                expr.fields
-                    .push(parse_quote!(presence: ::std::default::Default::default()));
-            }
-            syn::visit_mut::visit_expr_struct_mut(self, expr);
-        }
-    }
-    syn::visit_mut::VisitMut::visit_item_impl_mut(&mut Literals, imp);
 }
 
 /// `Deserialize` and `Serialize` for one object (see `crate::wire` for the helpers).
