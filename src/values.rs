@@ -1,5 +1,11 @@
 //! Open enums for the string fields whose values the service draws from a known, but growing,
-//! set (`x-extensible-enum` in the spec).
+//! set: the spec's open enums (a schema `X` that is `anyOf: [XKnown, string]`, `XKnown` the
+//! closed `enum` of the known values).
+//!
+//! The spec is the one source of the known values: the unit test
+//! `known_values_are_the_specs` fails, naming the type and the value, when a type here and
+//! its schema in `openapi/ims.yaml` list different values, and code generation fails when an
+//! open enum of the spec has no type here (`codegen/src/values.rs`).
 //!
 //! Each type has one variant per known value and `Other(String)` for anything else, so a value
 //! the service starts sending tomorrow decodes, round-trips unchanged, and can still be sent as
@@ -147,6 +153,10 @@ open_enum! {
         True = "true",
         /// `"false"`
         False = "false",
+        /// `"True"` (some images)
+        TrueCapitalised = "True",
+        /// `"False"` (some images)
+        FalseCapitalised = "False",
     }
 }
 
@@ -389,9 +399,125 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// What a link of the Compute API is (`rel`).
+    LinkRel {
+        /// Versioned, to follow now.
+        SelfLink = "self",
+        /// Permanent, to store.
+        Bookmark = "bookmark",
+        /// Another representation, such as the Image service's.
+        Alternate = "alternate",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every open enum of this module, by the name of its schema in the spec.
+    const TYPES: &[(&str, &[&str])] = &[
+        ("Flag", Flag::KNOWN),
+        ("ImageStatus", ImageStatus::KNOWN),
+        ("Visibility", Visibility::KNOWN),
+        ("DiskFormat", DiskFormat::KNOWN),
+        ("ContainerFormat", ContainerFormat::KNOWN),
+        ("ImageType", ImageType::KNOWN),
+        ("OsType", OsType::KNOWN),
+        ("OsBit", OsBit::KNOWN),
+        ("Platform", Platform::KNOWN),
+        ("MemberStatus", MemberStatus::KNOWN),
+        ("SortKey", SortKey::KNOWN),
+        ("VirtualEnvType", VirtualEnvType::KNOWN),
+        ("FirmwareType", FirmwareType::KNOWN),
+        ("LinkRel", LinkRel::KNOWN),
+    ];
+
+    /// The known values of each open enum of a spec (`X: anyOf: [{$ref: XKnown}, ...]`).
+    fn spec_open_enums(spec: &str) -> Vec<(String, Vec<String>)> {
+        let doc: serde_norway::Value = serde_norway::from_str(spec).unwrap();
+        let schemas = doc["components"]["schemas"].as_mapping().unwrap();
+        let mut out = Vec::new();
+        for (name, schema) in schemas {
+            let Some(first) = schema.get("anyOf").and_then(|a| a.get(0)) else {
+                continue;
+            };
+            let reference = first["$ref"].as_str().unwrap();
+            let known = reference.strip_prefix("#/components/schemas/").unwrap();
+            let values = schemas[known]["enum"].as_sequence().unwrap();
+            let values = values
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            out.push((name.as_str().unwrap().to_string(), values));
+        }
+        out
+    }
+
+    /// Each difference between the types here and the spec, as a sentence naming both.
+    fn differences(types: &[(&str, &[&str])], spec: &[(String, Vec<String>)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, values) in spec {
+            let Some((_, known)) = types.iter().find(|(t, _)| t == name) else {
+                out.push(format!(
+                    "open enum {name} of the spec has no type in src/values.rs"
+                ));
+                continue;
+            };
+            for value in values.iter().filter(|v| !known.contains(&v.as_str())) {
+                out.push(format!(
+                    "{name}: the spec lists `{value}`, src/values.rs does not"
+                ));
+            }
+            for value in known.iter().filter(|v| !values.iter().any(|s| s == *v)) {
+                out.push(format!(
+                    "{name}: src/values.rs lists `{value}`, the spec does not"
+                ));
+            }
+        }
+        for (name, _) in types
+            .iter()
+            .filter(|(t, _)| !spec.iter().any(|(s, _)| s == t))
+        {
+            out.push(format!(
+                "{name} of src/values.rs is no open enum of the spec"
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn known_values_are_the_specs() {
+        let spec = spec_open_enums(include_str!("../openapi/ims.yaml"));
+        assert_eq!(spec.len(), TYPES.len(), "open enums of the spec: {spec:?}");
+        let differences = differences(TYPES, &spec);
+        assert!(
+            differences.is_empty(),
+            "src/values.rs and openapi/ims.yaml differ:\n{}",
+            differences.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_difference_names_the_enum_and_the_value() {
+        let spec = vec![
+            (
+                "Flag".to_string(),
+                vec!["true".to_string(), "yes".to_string()],
+            ),
+            ("Colour".to_string(), vec!["red".to_string()]),
+        ];
+        let types: &[(&str, &[&str])] = &[("Flag", &["true", "false"]), ("Size", &["big"])];
+        assert_eq!(
+            differences(types, &spec),
+            [
+                "Flag: the spec lists `yes`, src/values.rs does not",
+                "Flag: src/values.rs lists `false`, the spec does not",
+                "open enum Colour of the spec has no type in src/values.rs",
+                "Size of src/values.rs is no open enum of the spec",
+            ]
+        );
+    }
 
     #[test]
     fn unknown_values_round_trip_unchanged() {

@@ -135,6 +135,14 @@ impl Spec {
         schema
     }
 
+    /// The default a parameter's description states for the service ("The service's default
+    /// is `X`"): filter parameters say it there rather than in `default`, which a generated
+    /// client would send.
+    pub fn stated_default(description: &str) -> Option<String> {
+        let rest = description.split("The service's default is `").nth(1)?;
+        rest.split_once('`').map(|(value, _)| value.to_string())
+    }
+
     /// The `default` of a schema, looking through reference wrappers.
     pub fn schema_default<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
         schema
@@ -142,15 +150,23 @@ impl Spec {
             .or_else(|| self.resolve_schema(schema).get("default"))
     }
 
-    /// The values a schema names: its `enum` and `x-extensible-enum`.
+    /// The values a schema names: its `enum` and `x-extensible-enum`, and those of the
+    /// members of an `anyOf` (an open enum is `anyOf: [{$ref: XKnown}, {type: string}]`).
     pub fn named_values(&self, schema: &Value) -> Option<Vec<String>> {
         let schema = self.resolve_schema(schema);
         let mut values: Vec<String> = Vec::new();
         let mut any = false;
-        for key in ["enum", "x-extensible-enum"] {
-            if let Some(list) = schema.get(key).and_then(Value::as_array) {
-                any = true;
-                values.extend(list.iter().map(scalar_text));
+        let members = schema.get("anyOf").and_then(Value::as_array);
+        let members = members
+            .into_iter()
+            .flatten()
+            .map(|m| self.resolve_schema(m));
+        for part in std::iter::once(schema).chain(members) {
+            for key in ["enum", "x-extensible-enum"] {
+                if let Some(list) = part.get(key).and_then(Value::as_array) {
+                    any = true;
+                    values.extend(list.iter().map(scalar_text));
+                }
             }
         }
         any.then_some(values)
