@@ -24,6 +24,17 @@ pub struct OpenEnum {
 
 const PREFIX: &str = "#/components/schemas/";
 
+/// Filter schemas of `GET /v2/images` that narrow an open enum to what Glance accepts (a
+/// closed list, or the known values plus the `in:`/`eq:` operator syntax), with the open
+/// enum whose Rust type the client uses for them: the Rust builders stay open (the service
+/// answers 400 for a value it refuses), other generators get the narrower schema.
+pub const FILTER_SCHEMAS: &[(&str, &str)] = &[
+    ("VisibilityFilter", "Visibility"),
+    ("ImageStatusFilter", "ImageStatus"),
+    ("ContainerFormatFilter", "ContainerFormat"),
+    ("DiskFormatFilter", "DiskFormat"),
+];
+
 /// Every open enum of the spec, in the order of `components.schemas`.
 pub fn open_enums(spec: &OpenAPI) -> Result<Vec<OpenEnum>, CodegenError> {
     let Some(components) = &spec.components else {
@@ -34,6 +45,9 @@ pub fn open_enums(spec: &OpenAPI) -> Result<Vec<OpenEnum>, CodegenError> {
         let ReferenceOr::Item(schema) = schema else {
             continue;
         };
+        if FILTER_SCHEMAS.iter().any(|(filter, _)| filter == name) {
+            continue;
+        }
         // With `type: string` beside `anyOf`, openapiv3 reads the schema as `Any`.
         let any_of = match &schema.schema_kind {
             SchemaKind::AnyOf { any_of } => any_of,
@@ -106,6 +120,20 @@ pub fn replacements(spec: &OpenAPI) -> Result<Vec<(String, String)>, CodegenErro
         out.push((open.name.clone(), rust_type.to_string()));
         out.push((open.known_schema.clone(), rust_type.to_string()));
     }
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    for (filter, open) in FILTER_SCHEMAS {
+        let Some((_, rust_type)) = REPLACED_SCHEMAS.iter().find(|(s, _)| s == open) else {
+            return Err(CodegenError::Generate(format!(
+                "FILTER_SCHEMAS names {open}, which is not in REPLACED_SCHEMAS"
+            )));
+        };
+        if !schemas.is_some_and(|s| s.contains_key(*filter)) {
+            return Err(CodegenError::Generate(format!(
+                "FILTER_SCHEMAS (codegen/src/values.rs) names {filter}, which the spec lacks"
+            )));
+        }
+        out.push((filter.to_string(), rust_type.to_string()));
+    }
     for (schema, _) in REPLACED_SCHEMAS {
         if !enums.iter().any(|e| e.name == *schema) {
             return Err(CodegenError::Generate(format!(
@@ -142,10 +170,10 @@ mod tests {
                 values: vec!["true".into(), "false".into()],
             }]
         );
-        // Flag is in REPLACED_SCHEMAS, the other entries of it are not in this spec.
+        // Flag is in REPLACED_SCHEMAS; the filter schemas are not in this spec.
         let err = replacements(&doc).unwrap_err().to_string();
         assert!(
-            err.contains("names ImageStatus, which is no open enum"),
+            err.contains("names VisibilityFilter, which the spec lacks"),
             "{err}"
         );
     }
@@ -178,6 +206,9 @@ mod tests {
                 .unwrap();
         let doc: OpenAPI = serde_norway::from_str(&text).unwrap();
         let pairs = replacements(&doc).unwrap();
-        assert_eq!(pairs.len(), 2 * REPLACED_SCHEMAS.len());
+        assert_eq!(
+            pairs.len(),
+            2 * REPLACED_SCHEMAS.len() + FILTER_SCHEMAS.len()
+        );
     }
 }
