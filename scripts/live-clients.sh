@@ -116,7 +116,7 @@ st_run() {
     "$root/$VENV/bin/st" run "$root/$SPEC" --url "$url" \
       --include-operation-id showImage --include-operation-id listImages \
       --phases "$phases" --mode positive --checks all --exclude-checks "$exclude" \
-      --seed "$ST_SEED" --max-examples "$examples" --no-shrink --workers 2 \
+      --seed "$ST_SEED" --max-examples "$examples" --no-shrink --workers 1 \
       --generation-database none \
       --request-timeout 30 --report json --report-json-path "$report.json" \
       --output-truncate true >"$report.log" 2>&1)

@@ -442,14 +442,20 @@ mod tests {
             let Some(first) = schema.get("anyOf").and_then(|a| a.get(0)) else {
                 continue;
             };
+            let name = name.as_str().unwrap();
             let reference = first["$ref"].as_str().unwrap();
             let known = reference.strip_prefix("#/components/schemas/").unwrap();
+            // Filter schemas (`ImageStatusFilter: anyOf: [ImageStatusKnown, ...]`) narrow an
+            // open enum for one operation; the open enum itself is `X: anyOf: [XKnown, ...]`.
+            if known != format!("{name}Known") {
+                continue;
+            }
             let values = schemas[known]["enum"].as_sequence().unwrap();
             let values = values
                 .iter()
                 .map(|v| v.as_str().unwrap().to_string())
                 .collect();
-            out.push((name.as_str().unwrap().to_string(), values));
+            out.push((name.to_string(), values));
         }
         out
     }
