@@ -28,6 +28,11 @@ if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/openstack/up.sh ]; then
   set +a
 fi
 
+if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/live-clients.sh ]; then
+  step "generated Python and TypeScript clients, and schemathesis, against the real Glance"
+  bash scripts/live-clients.sh
+fi
+
 step "cargo test (doc, unit, snapshot, HTTP and OpenStack tests)"
 mkdir -p target
 log=target/test-output.log

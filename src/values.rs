@@ -1,5 +1,11 @@
 //! Open enums for the string fields whose values the service draws from a known, but growing,
-//! set (`x-extensible-enum` in the spec).
+//! set: the spec's open enums (a schema `X` that is `anyOf: [XKnown, string]`, `XKnown` the
+//! closed `enum` of the known values).
+//!
+//! The spec is the one source of the known values: the unit test
+//! `known_values_are_the_specs` fails, naming the type and the value, when a type here and
+//! its schema in `openapi/ims.yaml` list different values, and code generation fails when an
+//! open enum of the spec has no type here (`codegen/src/values.rs`).
 //!
 //! Each type has one variant per known value and `Other(String)` for anything else, so a value
 //! the service starts sending tomorrow decodes, round-trips unchanged, and can still be sent as
@@ -15,12 +21,14 @@ macro_rules! open_enum {
         $(#[$meta:meta])*
         $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+            $( | $(#[$bmeta:meta])* $boolean:ident(bool) )?
         }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
+            $( $(#[$bmeta])* $boolean(bool), )?
             /// A value not listed above, kept exactly as the service sent it.
             Other(String),
         }
@@ -33,6 +41,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $( Self::$variant => $wire, )+
+                    $( Self::$boolean(true) => "true", Self::$boolean(false) => "false", )?
                     Self::Other(value) => value,
                 }
             }
@@ -102,16 +111,33 @@ macro_rules! open_enum {
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                match self {
+                    $( Self::$boolean(value) => serializer.serialize_bool(*value), )?
+                    _ => serializer.serialize_str(self.as_str()),
+                }
+            }
+        }
+
+        impl FromWireBool for $name {
+            #[allow(unreachable_code, unused_variables)]
+            fn from_wire_bool(value: bool) -> Option<Self> {
+                $( return Some(Self::$boolean(value)); )?
+                None
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str(OpenEnumVisitor::<$name>::new())
+                deserializer.deserialize_any(OpenEnumVisitor::<$name>::new())
             }
         }
     };
+}
+
+/// The open enums the service may also send as a JSON boolean (the spec's `type: boolean`
+/// alternative) keep it as such: `None` for the others, which then refuse a boolean.
+trait FromWireBool: Sized {
+    fn from_wire_bool(value: bool) -> Option<Self>;
 }
 
 /// Deserializes any open enum from a string without allocating for known values.
@@ -123,11 +149,18 @@ impl<T> OpenEnumVisitor<T> {
     }
 }
 
-impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for OpenEnumVisitor<T> {
+impl<T: for<'a> From<&'a str> + From<String> + FromWireBool> serde::de::Visitor<'_>
+    for OpenEnumVisitor<T>
+{
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<T, E> {
+        T::from_wire_bool(value)
+            .ok_or_else(|| E::invalid_type(serde::de::Unexpected::Bool(value), &self))
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
@@ -140,13 +173,20 @@ impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for OpenEnu
 }
 
 open_enum! {
-    /// A yes/no image property sent as a string (`"true"`; some images carry `"True"`).
+    /// A yes/no image property, usually sent as a string (`"true"`; some images carry
+    /// `"True"`), by some services as a JSON boolean, which it keeps as [`Flag::Bool`].
     /// Use [`Flag::as_bool`] to read it.
     Flag {
         /// `"true"`
         True = "true",
         /// `"false"`
         False = "false",
+        /// `"True"` (some images)
+        TrueCapitalised = "True",
+        /// `"False"` (some images)
+        FalseCapitalised = "False",
+        | /// A JSON boolean, written back as one.
+        Bool(bool)
     }
 }
 
@@ -389,9 +429,131 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// What a link of the Compute API is (`rel`).
+    LinkRel {
+        /// Versioned, to follow now.
+        SelfLink = "self",
+        /// Permanent, to store.
+        Bookmark = "bookmark",
+        /// Another representation, such as the Image service's.
+        Alternate = "alternate",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every open enum of this module, by the name of its schema in the spec.
+    const TYPES: &[(&str, &[&str])] = &[
+        ("Flag", Flag::KNOWN),
+        ("ImageStatus", ImageStatus::KNOWN),
+        ("Visibility", Visibility::KNOWN),
+        ("DiskFormat", DiskFormat::KNOWN),
+        ("ContainerFormat", ContainerFormat::KNOWN),
+        ("ImageType", ImageType::KNOWN),
+        ("OsType", OsType::KNOWN),
+        ("OsBit", OsBit::KNOWN),
+        ("Platform", Platform::KNOWN),
+        ("MemberStatus", MemberStatus::KNOWN),
+        ("SortKey", SortKey::KNOWN),
+        ("VirtualEnvType", VirtualEnvType::KNOWN),
+        ("FirmwareType", FirmwareType::KNOWN),
+        ("LinkRel", LinkRel::KNOWN),
+    ];
+
+    /// The known values of each open enum of a spec (`X: anyOf: [{$ref: XKnown}, ...]`).
+    fn spec_open_enums(spec: &str) -> Vec<(String, Vec<String>)> {
+        let doc: serde_norway::Value = serde_norway::from_str(spec).unwrap();
+        let schemas = doc["components"]["schemas"].as_mapping().unwrap();
+        let mut out = Vec::new();
+        for (name, schema) in schemas {
+            let Some(first) = schema.get("anyOf").and_then(|a| a.get(0)) else {
+                continue;
+            };
+            let name = name.as_str().unwrap();
+            let reference = first["$ref"].as_str().unwrap();
+            let known = reference.strip_prefix("#/components/schemas/").unwrap();
+            // Filter schemas (`ImageStatusFilter: anyOf: [ImageStatusKnown, ...]`) narrow an
+            // open enum for one operation; the open enum itself is `X: anyOf: [XKnown, ...]`.
+            if known != format!("{name}Known") {
+                continue;
+            }
+            let values = schemas[known]["enum"].as_sequence().unwrap();
+            let values = values
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect();
+            out.push((name.to_string(), values));
+        }
+        out
+    }
+
+    /// Each difference between the types here and the spec, as a sentence naming both.
+    fn differences(types: &[(&str, &[&str])], spec: &[(String, Vec<String>)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, values) in spec {
+            let Some((_, known)) = types.iter().find(|(t, _)| t == name) else {
+                out.push(format!(
+                    "open enum {name} of the spec has no type in src/values.rs"
+                ));
+                continue;
+            };
+            for value in values.iter().filter(|v| !known.contains(&v.as_str())) {
+                out.push(format!(
+                    "{name}: the spec lists `{value}`, src/values.rs does not"
+                ));
+            }
+            for value in known.iter().filter(|v| !values.iter().any(|s| s == *v)) {
+                out.push(format!(
+                    "{name}: src/values.rs lists `{value}`, the spec does not"
+                ));
+            }
+        }
+        for (name, _) in types
+            .iter()
+            .filter(|(t, _)| !spec.iter().any(|(s, _)| s == t))
+        {
+            out.push(format!(
+                "{name} of src/values.rs is no open enum of the spec"
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn known_values_are_the_specs() {
+        let spec = spec_open_enums(include_str!("../openapi/ims.yaml"));
+        assert_eq!(spec.len(), TYPES.len(), "open enums of the spec: {spec:?}");
+        let differences = differences(TYPES, &spec);
+        assert!(
+            differences.is_empty(),
+            "src/values.rs and openapi/ims.yaml differ:\n{}",
+            differences.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_difference_names_the_enum_and_the_value() {
+        let spec = vec![
+            (
+                "Flag".to_string(),
+                vec!["true".to_string(), "yes".to_string()],
+            ),
+            ("Colour".to_string(), vec!["red".to_string()]),
+        ];
+        let types: &[(&str, &[&str])] = &[("Flag", &["true", "false"]), ("Size", &["big"])];
+        assert_eq!(
+            differences(types, &spec),
+            [
+                "Flag: the spec lists `yes`, src/values.rs does not",
+                "Flag: src/values.rs lists `false`, the spec does not",
+                "open enum Colour of the spec has no type in src/values.rs",
+                "Size of src/values.rs is no open enum of the spec",
+            ]
+        );
+    }
 
     #[test]
     fn unknown_values_round_trip_unchanged() {
@@ -414,6 +576,11 @@ mod tests {
         let flag: Flag = serde_json::from_str("\"True\"").unwrap();
         assert_eq!(flag.as_bool(), Some(true));
         assert_eq!(serde_json::to_string(&flag).unwrap(), "\"True\"");
+        let boolean: Flag = serde_json::from_str("false").unwrap();
+        assert_eq!(boolean, Flag::False);
+        assert_eq!(boolean.as_bool(), Some(false));
+        assert_eq!(serde_json::to_string(&boolean).unwrap(), "false", "a boolean stays one");
+        assert!(serde_json::from_str::<ImageStatus>("true").is_err());
         assert_eq!(Flag::from("no").as_bool(), None);
     }
 

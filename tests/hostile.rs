@@ -429,3 +429,13 @@ async fn json_under_another_content_type_still_decodes() {
     let images = client(&server.url(), 1).list_images().all().await.unwrap();
     assert_eq!(images[0].id, "t");
 }
+
+#[tokio::test]
+async fn flags_as_booleans_decode_and_stay_booleans() {
+    let sent = json!({"id": "f", "__isregistered": true, "__support_kvm": "true", "protected": false});
+    let body = sent.clone();
+    let server = Raw::start("127.0.0.1", move |_, _, s| json_response(s, &body));
+    let image = client(&server.url(), 1).show_image().image_id("f").send().await.unwrap();
+    assert_eq!(image.isregistered.as_ref().and_then(|f| f.as_bool()), Some(true));
+    assert_eq!(serde_json::to_value(&*image).unwrap(), sent);
+}

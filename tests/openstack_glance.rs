@@ -375,11 +375,9 @@ async fn filter_by_min_ram_and_min_disk() {
             .check(&format!("min_ram={ram}"), builder, |i| i["min_ram"] == ram)
             .await;
     }
-    for disk in [1u32, 40] {
-        let builder = c
-            .list_images()
-            .visibility(all())
-            .min_disk(std::num::NonZeroU32::new(disk).unwrap());
+    // 0 too: an exact match, and most images state no minimum.
+    for disk in [0, 1, 40] {
+        let builder = c.list_images().visibility(all()).min_disk(disk);
         glance
             .check(&format!("min_disk={disk}"), builder, |i| {
                 i["min_disk"] == disk

@@ -5,6 +5,7 @@
 //! live here once.
 
 mod rewrite;
+pub mod values;
 
 use std::fmt;
 
@@ -27,6 +28,7 @@ pub const REPLACED_SCHEMAS: &[(&str, &str)] = &[
     ("SortKey", "crate::values::SortKey"),
     ("VirtualEnvType", "crate::values::VirtualEnvType"),
     ("FirmwareType", "crate::values::FirmwareType"),
+    ("LinkRel", "crate::values::LinkRel"),
 ];
 
 /// Why the spec could not be turned into code.
@@ -90,7 +92,15 @@ pub fn settings() -> GenerationSettings {
 /// our changes to it (see `rewrite.rs`).
 pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
     let spec = parse_spec(spec_yaml)?;
-    let mut generator = Generator::new(&settings());
+    let mut settings = settings();
+    for (schema, rust_type) in values::replacements(&spec)? {
+        settings.with_replacement(
+            schema,
+            rust_type,
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| CodegenError::Generate(e.to_string()))?;

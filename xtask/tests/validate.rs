@@ -287,7 +287,7 @@ fn a_missing_documented_value_is_found() {
     let mut spec = spec();
     set(
         &mut spec,
-        "/components/schemas/Visibility/x-extensible-enum",
+        "/components/schemas/VisibilityKnown/enum",
         json!(["private", "public"]),
     );
     let report = validate_spec(&spec);
@@ -393,7 +393,7 @@ fn an_erratum_that_matches_nothing_fails() {
     let mut spec = spec();
     // Following the page's typo makes the two sort_key errata stale.
     let op = "/paths/~1v2~1images/get";
-    let i = param_index(&spec, op, "#/components/parameters/SortKeyQuery");
+    let i = param_index(&spec, op, "#/components/parameters/GlanceSortKeyQuery");
     set(
         &mut spec,
         &format!("{op}/parameters/{i}"),

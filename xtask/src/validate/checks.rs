@@ -337,7 +337,14 @@ impl<'s> Checker<'s> {
                 );
             }
             if let Some(default) = documented_default(&param.description) {
-                let spec_default = self.spec.schema_default(schema).map(scalar_text);
+                let spec_default =
+                    self.spec
+                        .schema_default(schema)
+                        .map(scalar_text)
+                        .or_else(|| {
+                            let description = found.get("description").and_then(Value::as_str);
+                            description.and_then(Spec::stated_default)
+                        });
                 if spec_default.as_deref() != Some(default.as_str()) {
                     self.report(
                         Check::ParamDefault,

@@ -135,6 +135,14 @@ impl Spec {
         schema
     }
 
+    /// The default a parameter's description states for the service ("The service's default
+    /// is `X`"): filter parameters say it there rather than in `default`, which a generated
+    /// client would send.
+    pub fn stated_default(description: &str) -> Option<String> {
+        let rest = description.split("The service's default is `").nth(1)?;
+        rest.split_once('`').map(|(value, _)| value.to_string())
+    }
+
     /// The `default` of a schema, looking through reference wrappers.
     pub fn schema_default<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
         schema
