@@ -44,9 +44,9 @@ const withExtra: Image = { id: "x", __some_future_property: "true", nested: { a:
 
 // ---- what a consumer does with the data ----
 
-/** Flags are strings; the service spells `true` as `true` or `True`. */
+/** Flags are mostly strings (`true` or `True`); some services send a JSON boolean. */
 function flag(value: Schemas["Flag"] | undefined): boolean {
-  return value?.toLowerCase() === "true";
+  return typeof value === "boolean" ? value : value?.toLowerCase() === "true";
 }
 
 function describeImage(image: Image): string {
@@ -79,7 +79,8 @@ function selfLink(image: ComputeImage): string | undefined {
   return image.links?.find((link) => link.rel === "self")?.href;
 }
 
-function computeMetadata(image: ComputeImage, key: string): string | null | undefined {
+/** Compute metadata values are mostly strings, but Nova puts objects there too. */
+function computeMetadata(image: ComputeImage, key: string): unknown {
   return image.metadata?.[key];
 }
 
