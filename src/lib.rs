@@ -7,6 +7,9 @@ mod config;
 mod context;
 mod decode;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 pub mod http;
 mod listing;

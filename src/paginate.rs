@@ -386,7 +386,7 @@ async fn fetch<L: Listing>(
 }
 /// The marker of a next-page link, after checking that the link (resolved against the URL of
 /// the page that gave it) stays on that URL's scheme, host and port and names the operation.
-fn next_marker<L: Listing>(operation: &str, link: &str, page_url: &Url) -> Result<String, Error> {
+pub(crate) fn next_marker<L: Listing>(operation: &str, link: &str, page_url: &Url) -> Result<String, Error> {
     let bad = |reason| {
         Error::for_paging(
             operation,
@@ -440,7 +440,7 @@ fn query_value(url: &Url, name: &str) -> Option<String> {
 
 /// `url` with its `marker` parameter set to `marker` (in place, or appended), or removed.
 /// Every other parameter keeps its place and value.
-fn with_marker(url: &Url, marker: Option<&str>) -> Url {
+pub(crate) fn with_marker(url: &Url, marker: Option<&str>) -> Url {
     let mut url = url.clone();
     let pairs: Vec<(String, String)> = url
         .query_pairs()

@@ -158,5 +158,41 @@ pub fn run(root: &Path, args: &[String]) -> Result<std::process::ExitCode, Strin
     Ok(std::process::ExitCode::SUCCESS)
 }
 
+/// Parses `text` as a page named `file_name` and checks what must hold for any text (the
+/// fuzz targets in `fuzz/` and `xtask/tests/properties.rs` call it): no panic; the same text
+/// parses the same way twice; a parsed page serialises to JSON; an error names the file and
+/// a line within the text (or 0 for the whole file) and has a message. Returns whether the
+/// page parsed.
+#[doc(hidden)]
+pub fn check_page(file_name: &str, text: &str) -> bool {
+    let first = parse_page(file_name, text);
+    let second = parse_page(file_name, text);
+    match (first, second) {
+        (Ok(a), Ok(b)) => {
+            let json = dump_json(std::slice::from_ref(&a));
+            assert!(json.starts_with('['), "a parsed page does not serialise: {json}");
+            assert_eq!(json, dump_json(&[b]), "{file_name}: parsed differently twice");
+            true
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.to_string(), b.to_string(), "{file_name}: failed differently twice");
+            assert_eq!(a.file, file_name);
+            let lines = text.lines().count();
+            assert!(
+                a.line <= lines + 1,
+                "{file_name}: error at line {} of a {lines}-line text: {a}",
+                a.line
+            );
+            assert!(!a.kind.to_string().is_empty());
+            false
+        }
+        (a, b) => panic!(
+            "{file_name}: parsed once as {:?}, once as {:?}",
+            a.map(|_| "a page"),
+            b.map(|_| "a page")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests;
