@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::decode::Decoded;
 use crate::http::Reply;
-use crate::paginate::{Cursor, Listing};
+use crate::listing::{Cursor, Listing};
 use crate::signing::{ALGORITHM, AkSk, Signature};
 use crate::{Error, ErrorKind, PagingProblem, types};
 
