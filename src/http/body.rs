@@ -2,7 +2,8 @@
 //!
 //! A success body larger than [`Limits::max_body_bytes`] fails before a byte is read when its
 //! `Content-Length` says so, and as soon as the bytes read pass the cap otherwise (chunked
-//! bodies, or a `Content-Length` that lies). Of an error body, at most
+//! bodies). A body with a `Content-Length` within the cap is read whole in one call (hyper
+//! reads no byte past the declared length); that is also the faster way. Of an error body, at most
 //! [`Limits::max_error_body_bytes`] are read; the rest is left on the wire (the connection is
 //! then closed, not reused). A body that ends early or a connection reset while reading is a
 //! transport failure, which the retry policy may retry, never a decoding problem.
@@ -27,6 +28,19 @@ pub(crate) async fn read(mut response: reqwest::Response, limits: &Limits) -> Re
             url,
             limit,
             declared,
+        });
+    }
+    // A declared length within the cap bounds the body: hyper reads no byte past it (and
+    // fails a body that ends before it).
+    if declared.is_some_and(|length| length <= limit) {
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(Failure::Transport)?;
+        return Ok(Reply {
+            status,
+            headers,
+            url,
+            body,
+            cut: false,
         });
     }
     // Capacity from the declared length, but never more than the cap: a lying header cannot
