@@ -8,8 +8,6 @@
 //! * Any other request is the IMS: it answers `{"images": []}` when `X-Auth-Token` is a token
 //!   it issued, not expired and not in `rejected`; otherwise 401 as Glance does.
 
-#![allow(dead_code)]
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};

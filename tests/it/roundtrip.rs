@@ -7,17 +7,16 @@
 //! (`"virtual_size": null`), empty where it sent an empty list or map (`"tags": []`), and
 //! nothing where it sent nothing.
 
-mod support;
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use ims::values::{ContainerFormat, DiskFormat, FirmwareType, Flag, ImageStatus, Visibility};
 use serde_json::{Value, json};
-use support::{CannedResponse, Server};
+use crate::support::{CannedResponse, Server};
 
 /// The spec this build was generated from.
-const SPEC: &str = include_str!("../openapi/ims.yaml");
+const SPEC: &str = include_str!("../../openapi/ims.yaml");
 
 /// The `reference` example of the 200 response of `GET path`, following a `$ref` to
 /// `components.responses`.

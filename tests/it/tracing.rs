@@ -2,18 +2,16 @@
 //! credential (token, password, secret key, signature) in any span, event, formatted log
 //! line, `Debug` output or error message.
 
-mod capture;
-mod fake_cloud;
-mod support;
 
+use crate::support::capture;
 use std::time::Duration;
 
-use fake_cloud::FakeCloud;
+use crate::support::fake_cloud::FakeCloud;
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
 use ims::{Client, ClientBuilder};
 use serde_json::json;
-use support::{CannedResponse, Server};
+use crate::support::{CannedResponse, Server};
 
 const PASSWORD: &str = "pw-s3cr3t-value";
 const SECRET_KEY: &str = "sk-s3cr3t-value";

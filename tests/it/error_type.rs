@@ -2,7 +2,6 @@
 //! message and title, request id, HTML summaries, transport and decode errors, and a
 //! `Display` that says what to check.
 
-mod support;
 
 use std::time::Duration;
 
@@ -10,7 +9,7 @@ use ims::retry::RetryPolicy;
 use ims::{Client, Context, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{CannedResponse, Server};
+use crate::support::{CannedResponse, Server};
 
 const IMAGE_ID: &str = "33ad552d-1149-471c-8190-ff6776174a00";
 

@@ -6,8 +6,8 @@
 //! The tests read `. .openstack/env`'s variables; without them they print a "skipped" line and
 //! pass, except in CI (`CI=true`), where they fail.
 
-mod capture;
 
+use crate::support::capture;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
