@@ -14,14 +14,11 @@ fn main() {
     let spec = std::fs::read_to_string(&spec_path)
         .unwrap_or_else(|e| fail(format!("cannot read {}: {e}", spec_path.display())));
     let generated = ims_codegen::generate(&spec).unwrap_or_else(|e| fail(e.to_string()));
-    let surface = ims_codegen::surface_summary(&generated.progenitor)
-        .unwrap_or_else(|e| fail(e.to_string()));
+    let surface =
+        ims_codegen::surface_summary(&generated.progenitor).unwrap_or_else(|e| fail(e.to_string()));
     let code = generated.code;
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for (name, content) in [
-        ("ims_generated.rs", code),
-        ("surface.txt", surface),
-    ] {
+    for (name, content) in [("ims_generated.rs", code), ("surface.txt", surface)] {
         let out = out_dir.join(name);
         std::fs::write(&out, content)
             .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));

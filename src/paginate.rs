@@ -326,7 +326,11 @@ enum State<L: Listing> {
     /// Nothing sent yet.
     First(Box<Pager>, Option<String>),
     /// The next page is on its way.
-    Fetching(AbortOnDrop<Result<Decoded<L>, Error>>, Box<Pager>, Option<String>),
+    Fetching(
+        AbortOnDrop<Result<Decoded<L>, Error>>,
+        Box<Pager>,
+        Option<String>,
+    ),
     /// The next poll gives this error, then the end.
     Fail(Error),
     /// The end.
@@ -397,7 +401,9 @@ fn pages<L: Listing>(
         }
         let mut next = match cursor {
             Cursor::Link(None) => Ok(None),
-            Cursor::Link(Some(link)) => next_marker::<L>(pager.operation, &link, &page_url).map(Some),
+            Cursor::Link(Some(link)) => {
+                next_marker::<L>(pager.operation, &link, &page_url).map(Some)
+            }
             Cursor::AfterLastItem => Ok(last_id),
         };
         if let Some(max) = pager.max_items {

@@ -840,7 +840,12 @@ mod tests {
     /// expired at 2 s, on the local clock (tokio's, paused and moved by hand here).
     #[tokio::test(start_paused = true)]
     async fn a_token_is_renewed_with_a_tenth_of_its_life_left() {
-        let keystone = Keystone::new(Password::new("http://k", User::id("u"), "p", Project::id("p")));
+        let keystone = Keystone::new(Password::new(
+            "http://k",
+            User::id("u"),
+            "p",
+            Project::id("p"),
+        ));
         keystone.slot().token = Some(token_living(Duration::from_secs(2)));
         let now = Instant::now;
         assert!(keystone.fresh(now()).is_some());
@@ -860,7 +865,10 @@ mod tests {
     async fn the_renewal_margin_is_at_most_five_minutes() {
         let start = Instant::now();
         let token = token_living(Duration::from_secs(8 * 3600));
-        assert_eq!(token.refresh_at - start, Duration::from_secs(8 * 3600 - 300));
+        assert_eq!(
+            token.refresh_at - start,
+            Duration::from_secs(8 * 3600 - 300)
+        );
         assert_eq!(token.expires_local - start, Duration::from_secs(8 * 3600));
     }
 

@@ -152,15 +152,16 @@ pub(crate) async fn attempt(
     limits: &Limits,
 ) -> Result<Reply, Failure> {
     let url = request.url().clone();
-    let response = http.execute(request).await.map_err(|error| {
-        match redirect::problem_of(&error) {
-            Some(problem) => Failure::Redirect {
-                url: url.clone(),
-                problem,
-                error,
-            },
-            None => Failure::Transport(error),
-        }
-    })?;
+    let response =
+        http.execute(request)
+            .await
+            .map_err(|error| match redirect::problem_of(&error) {
+                Some(problem) => Failure::Redirect {
+                    url: url.clone(),
+                    problem,
+                    error,
+                },
+                None => Failure::Transport(error),
+            })?;
     body::read(response, limits).await
 }

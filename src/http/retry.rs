@@ -288,7 +288,10 @@ impl RetryPolicy {
             // `is_body`/`is_decode` one that ended or broke in the middle of the body (reqwest
             // reports a body cut short while reading chunks as a decode error).
             self.retry_connection_errors
-                && (error.is_connect() || error.is_request() || error.is_body() || error.is_decode())
+                && (error.is_connect()
+                    || error.is_request()
+                    || error.is_body()
+                    || error.is_decode())
         }
     }
 

@@ -2,16 +2,15 @@
 //! cached, renewed before expiry and after a 401, one Keystone call however many requests
 //! wait), and AK/SK signatures, against the test server's fake Keystone and IMS.
 
-
 use std::time::{Duration, SystemTime};
 
 use crate::support::fake_cloud::FakeCloud;
+use crate::support::{CannedResponse, Server};
 use futures::future::join_all;
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
 use ims::{Client, ErrorKind};
 use serde_json::json;
-use crate::support::{CannedResponse, Server};
 
 const PASSWORD: &str = "pw-s3cr3t-value";
 

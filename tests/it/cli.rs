@@ -1,8 +1,7 @@
 //! The `ims` command-line tool, run as a process against a server on 127.0.0.1.
 
-
-use serde_json::{Value, json};
 use crate::support::{CannedResponse, Server};
+use serde_json::{Value, json};
 
 /// Runs the `ims` binary with a clean environment (no credentials, no clouds.yaml) plus
 /// `vars`, returning (exit code, stdout, stderr).

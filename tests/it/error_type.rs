@@ -2,14 +2,13 @@
 //! message and title, request id, HTML summaries, transport and decode errors, and a
 //! `Display` that says what to check.
 
-
 use std::time::Duration;
 
+use crate::support::{CannedResponse, Server};
 use ims::retry::RetryPolicy;
 use ims::{Client, Context, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::json;
-use crate::support::{CannedResponse, Server};
 
 const IMAGE_ID: &str = "33ad552d-1149-471c-8190-ff6776174a00";
 
@@ -250,7 +249,11 @@ async fn error_bodies_that_are_no_error_object_keep_status_and_body() {
         ("application/json", "", "404 Not Found with an empty body"),
         ("application/json", "[1, 2]", "[1, 2]"),
         ("text/plain", "no such image\n", "no such image"),
-        ("application/json", r#"{"unexpected": true}"#, r#"{"unexpected": true}"#),
+        (
+            "application/json",
+            r#"{"unexpected": true}"#,
+            r#"{"unexpected": true}"#,
+        ),
     ] {
         let error = show_image(CannedResponse::text(404, content_type, body)).await;
         assert_eq!(error.kind(), ErrorKind::Status, "{body:?}");
@@ -345,7 +348,9 @@ async fn a_request_missing_a_parameter() {
     let error = ims::Error::from(client.show_image().send().await.unwrap_err());
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert!(
-        error.to_string().starts_with("show_image: invalid request: "),
+        error
+            .to_string()
+            .starts_with("show_image: invalid request: "),
         "{error}"
     );
 }

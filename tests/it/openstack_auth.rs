@@ -6,7 +6,6 @@
 //! The tests read `. .openstack/env`'s variables; without them they print a "skipped" line and
 //! pass, except in CI (`CI=true`), where they fail.
 
-
 use crate::support::capture;
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -666,7 +666,10 @@ async fn an_unknown_image_is_a_typed_404() {
                 message.contains(&format!("No image found with ID {id}")),
                 "{message}"
             );
-            assert!(error.raw_body().unwrap().contains("404 Not Found"), "the body as received");
+            assert!(
+                error.raw_body().unwrap().contains("404 Not Found"),
+                "the body as received"
+            );
         }
         other => panic!("expected a 404 error response, got {other:?}"),
     }

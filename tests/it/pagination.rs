@@ -1,16 +1,15 @@
 //! Paging (`src/paginate.rs`) against the test server: links followed and checked, markers,
 //! filters kept on every page, limits, prefetch, and errors.
 
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{CannedResponse, RecordedRequest, Server};
 use futures::{StreamExt, TryStreamExt};
 use ims::retry::{Jitter, RetryPolicy};
 use ims::values::{Platform, Visibility};
 use ims::{ErrorKind, PagingProblem};
 use serde_json::{Value, json};
-use crate::support::{CannedResponse, RecordedRequest, Server};
 
 /// `n` images `img-01`, `img-02`, …
 fn images(n: usize) -> Vec<Value> {

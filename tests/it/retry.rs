@@ -79,7 +79,11 @@ async fn retry_after_seconds_are_the_wait() {
     });
     show(&client(&server.base_url(), quick())).await.unwrap();
     assert_eq!(server.requests().len(), 2);
-    assert_eq!(waits_ms(&captured), ["1000"], "Retry-After: 1, not the 20 ms backoff");
+    assert_eq!(
+        waits_ms(&captured),
+        ["1000"],
+        "Retry-After: 1, not the 20 ms backoff"
+    );
 }
 
 #[tokio::test]
@@ -210,7 +214,10 @@ async fn a_slow_attempt_times_out_and_the_retry_succeeds() {
     assert_eq!(server.requests().len(), 2);
     let attempts = attempt_events(&captured);
     assert_eq!(attempts.len(), 2, "{attempts:#?}");
-    assert!(attempts[0].contains_key("error"), "the first attempt timed out");
+    assert!(
+        attempts[0].contains_key("error"),
+        "the first attempt timed out"
+    );
     assert_eq!(attempts[1]["status"], "200");
 }
 

@@ -1,6 +1,5 @@
 //! Checks of the test HTTP server itself (`tests/support`), so the other tests can rely on it.
 
-
 use std::time::Duration;
 
 use crate::support::{CannedResponse, Server};

@@ -2,16 +2,15 @@
 //! credential (token, password, secret key, signature) in any span, event, formatted log
 //! line, `Debug` output or error message.
 
-
 use crate::support::capture;
 use std::time::Duration;
 
 use crate::support::fake_cloud::FakeCloud;
+use crate::support::{CannedResponse, Server};
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
 use ims::{Client, ClientBuilder};
 use serde_json::json;
-use crate::support::{CannedResponse, Server};
 
 const PASSWORD: &str = "pw-s3cr3t-value";
 const SECRET_KEY: &str = "sk-s3cr3t-value";
