@@ -60,7 +60,7 @@ async fn a_fixed_token_is_not_resent_after_a_401() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     assert_eq!(
         server.requests().len(),
@@ -176,7 +176,7 @@ async fn a_request_rejected_twice_returns_the_401() {
         s.rejected.insert("tok-1".into());
         s.rejected.insert("tok-2".into());
     });
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     assert_eq!(error.operation(), Some("list_images"));
     assert_eq!(cloud.ims_requests().len(), 2, "resent once, not more");
@@ -212,7 +212,7 @@ async fn keystone_refusal_is_an_auth_error_shared_by_waiters() {
         "nothing is sent without a token"
     );
     for result in results {
-        let error = ims::Error::from(result.unwrap_err());
+        let error = result.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Auth);
         assert_eq!(error.operation(), Some("list_images"));
         let text = error.to_string();

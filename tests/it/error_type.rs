@@ -20,19 +20,18 @@ fn once(base_url: &str) -> Client {
 async fn show_image(response: CannedResponse) -> ims::Error {
     let server = Server::start(vec![response]);
     let client = once(&server.base_url());
-    let error = client
+    client
         .show_image()
         .image_id(IMAGE_ID)
         .send()
         .await
-        .unwrap_err();
-    ims::Error::from(error)
+        .unwrap_err()
 }
 
 async fn list_images(response: CannedResponse) -> ims::Error {
     let server = Server::start(vec![response]);
     let client = once(&server.base_url());
-    ims::Error::from(client.list_images().send().await.unwrap_err())
+    client.list_images().send().await.unwrap_err()
 }
 
 #[tokio::test]
@@ -141,14 +140,12 @@ async fn glance_messages_are_one_line_without_markup() {
         CannedResponse::json(404, &glance).header("X-Openstack-Request-Id", "req-glance-1"),
     ]);
     let client = once(&server.base_url());
-    let error = ims::Error::from(
-        client
-            .show_image()
-            .image_id("nope")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .show_image()
+        .image_id("nope")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Status);
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert_eq!(error.message(), Some("No image found with ID nope"));
@@ -269,14 +266,12 @@ async fn connect_errors_name_the_operation_and_what_to_check() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let client = once(&format!("http://127.0.0.1:{port}/prefix"));
-    let error = ims::Error::from(
-        client
-            .show_image()
-            .image_id("abc")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .show_image()
+        .image_id("abc")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect);
     assert_eq!(error.operation(), Some("show_image"));
     assert_eq!(
@@ -307,7 +302,7 @@ async fn timeouts_say_so() {
         Context::default()
             .with_retry(RetryPolicy::none().attempt_timeout(Some(Duration::from_millis(200)))),
     );
-    let error = ims::Error::from(client.list_images().limit(3).send().await.unwrap_err());
+    let error = client.list_images().limit(3).send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.is_timeout());
     assert_eq!(error.operation(), Some("list_images"));
@@ -345,7 +340,7 @@ async fn a_success_body_that_does_not_decode() {
 #[tokio::test]
 async fn a_request_missing_a_parameter() {
     let client = once("http://127.0.0.1:9");
-    let error = ims::Error::from(client.show_image().send().await.unwrap_err());
+    let error = client.show_image().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert!(
         error

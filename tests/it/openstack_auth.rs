@@ -168,7 +168,7 @@ async fn glance_rejects_a_bad_fixed_token_with_a_readable_error() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     assert_eq!(error.operation(), Some("list_images"));
     assert_eq!(error.title(), Some("Unauthorized"));
@@ -265,7 +265,7 @@ async fn work_spanning_the_token_expiry_renews_the_token_before_sending() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(old.list_images().send().await.unwrap_err());
+    let error = old.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     let _ = writeln!(
         std::io::stderr(),

@@ -116,7 +116,7 @@ async fn no_credential_is_ever_traced_or_printed() {
         ));
     });
     keystone.invalidate();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.kind(), ims::ErrorKind::Auth);
     printed.extend([error.to_string(), format!("{error:?}")]);
 
@@ -133,7 +133,7 @@ async fn no_credential_is_ever_traced_or_printed() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     printed.extend([
         error.to_string(),
         format!("{error:?}"),
