@@ -5,7 +5,7 @@
 //! # Limits and defaults
 //!
 //! Every limit the client applies, with its default and where to change it. The tests in
-//! `tests/limits.rs` assert each default.
+//! `tests/it/limits.rs` assert each default.
 //!
 //! | what | default | set with |
 //! | --- | --- | --- |

@@ -1,4 +1,4 @@
-//! Checks of the test HTTP server itself (`tests/support`), so the other tests can rely on it.
+//! Checks of the test HTTP server itself (`tests/it/support`), so the other tests can rely on it.
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
-//! A fake Keystone and IMS on one test server (`tests/support`), for the authentication and
-//! configuration tests (`mod support; mod fake_cloud;`).
+//! A fake Keystone and IMS on one test server ([`crate::support`]), for the authentication and
+//! configuration tests (`crate::support::fake_cloud`).
 //!
 //! * `POST .../v3/auth/tokens` issues `tok-1`, `tok-2`, ... (201, `X-Subject-Token`, a v3
 //!   token body with `issued_at`/`expires_at` `lifetime` apart and a catalog whose `image`
