@@ -1,5 +1,5 @@
 //! Generates the typed client from `openapi/ims.yaml` into `$OUT_DIR/ims_generated.rs` (with
-//! `codegen`: progenitor, then our rewrite of its output). `tests/generated_code.rs` compares
+//! `codegen`: progenitor, then our rewrite of its output). `tests/it/generated_code.rs` compares
 //! it with the committed snapshot that `cargo xtask codegen` writes.
 
 use std::path::PathBuf;

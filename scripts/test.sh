@@ -10,6 +10,13 @@ root=$(pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "formatting: cargo fmt --all --check"
+cargo fmt --all --check
+
+step "lints: cargo clippy --workspace --all-targets -- -D warnings"
+# The generated client (src/generated.rs includes it) carries its own allows.
+cargo clippy --workspace --all-targets -- -D warnings
+
 step "spec conformance: cargo xtask validate"
 cargo xtask validate
 

@@ -28,6 +28,53 @@ impl Cloud {
     }
 }
 
+/// The interface of a Keystone catalog endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Interface {
+    /// `public` (the default).
+    #[default]
+    Public,
+    /// `internal`.
+    Internal,
+    /// `admin`.
+    Admin,
+}
+
+impl Interface {
+    /// The name in a catalog: `public`, `internal` or `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interface::Public => "public",
+            Interface::Internal => "internal",
+            Interface::Admin => "admin",
+        }
+    }
+}
+
+impl std::fmt::Display for Interface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Interface {
+    type Err = Error;
+
+    /// `public`, `internal` or `admin`, in any case, also in the v2 spellings (`publicURL`).
+    fn from_str(text: &str) -> Result<Interface, Error> {
+        let name = text.trim();
+        let name = name.strip_suffix("URL").unwrap_or(name);
+        [Interface::Public, Interface::Internal, Interface::Admin]
+            .into_iter()
+            .find(|i| i.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "`{text}` is not a catalog interface (public, internal or admin)"
+                ))
+            })
+    }
+}
+
 /// Settings for a [`Client`]: `Client::builder()`, or [`ClientBuilder::from_env`].
 /// `Debug` shows no secret.
 ///
@@ -53,7 +100,7 @@ pub struct ClientBuilder {
     endpoint: Option<String>,
     cloud: Option<Cloud>,
     region: Option<String>,
-    interface: Option<String>,
+    interface: Interface,
     auth: Auth,
     retry: RetryPolicy,
     limits: Limits,
@@ -92,11 +139,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The catalog interface to take the endpoint from: `public` (the default), `internal`
-    /// or `admin`.
+    /// The catalog interface to take the endpoint from ([`Interface::Public`] by default).
     #[must_use]
-    pub fn interface(mut self, interface: impl Into<String>) -> ClientBuilder {
-        self.interface = Some(interface.into());
+    pub fn interface(mut self, interface: Interface) -> ClientBuilder {
+        self.interface = interface;
         self
     }
 
@@ -148,6 +194,11 @@ impl ClientBuilder {
         self.region.as_deref()
     }
 
+    /// The catalog interface set so far.
+    pub fn get_interface(&self) -> Interface {
+        self.interface
+    }
+
     /// Makes the client. Without an explicit endpoint or cloud, this authenticates with
     /// Keystone (through the HTTP client) and takes the `image` endpoint from the catalog;
     /// the token is kept for the first requests.
@@ -189,9 +240,13 @@ impl ClientBuilder {
             }
             (None, None) => match &self.auth {
                 Auth::Keystone(keystone) => {
-                    let interface = self.interface.as_deref().unwrap_or("public");
                     keystone
-                        .endpoint(&http, "image", self.region.as_deref(), interface)
+                        .endpoint(
+                            &http,
+                            "image",
+                            self.region.as_deref(),
+                            self.interface.as_str(),
+                        )
                         .await?
                 }
                 _ => {
@@ -261,6 +316,10 @@ impl ClientBuilder {
         search_dirs: &[PathBuf],
     ) -> Result<ClientBuilder, Error> {
         let var = |name: &str| vars(name).filter(|v| !v.trim().is_empty());
+        let env = Settings {
+            source: Source::Env(&var),
+            origin: "the environment".into(),
+        };
         let mut builder = if let Some(cloud) = var("OS_CLOUD") {
             let files = CloudsFiles::find(
                 var("OS_CLIENT_CONFIG_FILE"),
@@ -269,44 +328,16 @@ impl ClientBuilder {
             )?;
             let settings = files.cloud(&cloud)?;
             let mut builder = builder_from(&settings)?;
-            builder.region = builder.region.or_else(|| var("OS_REGION_NAME"));
-            builder.interface = builder.interface.or_else(|| var("OS_INTERFACE"));
+            // The environment fills in what the cloud leaves out.
+            if settings.get(Key::RegionName).is_none() {
+                builder.region = env.get(Key::RegionName);
+            }
+            if settings.get(Key::Interface).is_none() {
+                builder.interface = env.interface()?;
+            }
             builder
         } else {
-            let env = Settings::env(&var);
-            let mut builder =
-                if var("HUAWEICLOUD_SDK_AK").is_some() || var("HUAWEICLOUD_SDK_SK").is_some() {
-                    let ak = env.require("HUAWEICLOUD_SDK_AK", "AK/SK auth")?;
-                    let sk = env.require("HUAWEICLOUD_SDK_SK", "AK/SK auth")?;
-                    let project = env.require(
-                        "HUAWEICLOUD_SDK_PROJECT_ID",
-                        "AK/SK auth (IMS is a project-level service)",
-                    )?;
-                    let mut aksk = AkSk::new(ak, sk).with_project_id(project);
-                    if let Some(token) = env.get("HUAWEICLOUD_SDK_SECURITY_TOKEN") {
-                        aksk = aksk.with_security_token(token);
-                    }
-                    ClientBuilder::default().auth(Auth::aksk(aksk))
-                } else if let Some(token) = var("OS_AUTH_TOKEN") {
-                    ClientBuilder::default().auth(Auth::token(&token).map_err(|e| {
-                        Error::config(format!(
-                            "OS_AUTH_TOKEN: {} (read from the environment)",
-                            e.detail().unwrap_or_default()
-                        ))
-                    })?)
-                } else if var("OS_AUTH_URL").is_some() {
-                    ClientBuilder::default().auth(Auth::password(password_from(&env)?))
-                } else {
-                    return Err(Error::config(
-                        "no credentials in the environment: set OS_CLOUD (with a clouds.yaml), \
-                     OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME, OS_AUTH_TOKEN, \
-                     or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK",
-                    ));
-                };
-            builder.region = env.get("region_name");
-            builder.interface = env.get("interface");
-            builder.origin = Some("the environment".into());
-            builder
+            builder_from(&env)?
         };
         if let Some(endpoint) = var("IMS_ENDPOINT") {
             builder.endpoint = Some(endpoint);
@@ -330,43 +361,115 @@ pub fn default_search_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// A setting's value by its `clouds.yaml` name.
-type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+/// Every setting the builder reads: the one list of their names, in `clouds.yaml` (top level
+/// or under `auth:`, the first name is the one shown) and in the environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Key {
+    AuthType,
+    RegionName,
+    Interface,
+    EndpointOverride,
+    AuthUrl,
+    Username,
+    UserId,
+    Password,
+    ProjectName,
+    ProjectId,
+    UserDomainName,
+    UserDomainId,
+    ProjectDomainName,
+    ProjectDomainId,
+    DefaultDomainName,
+    DefaultDomainId,
+    Token,
+    Ak,
+    Sk,
+    /// The project of AK/SK signing (`auth.project_id`, but its own variable).
+    AkSkProjectId,
+    SecurityToken,
+}
 
-/// Settings by their `clouds.yaml` names (`auth_url`, `username`, ...), read from the
-/// environment (`OS_AUTH_URL`, `OS_USERNAME`, ...) or from one cloud of `clouds.yaml`.
+impl Key {
+    /// The names in `clouds.yaml` (paths: `auth.username` is `username` under `auth`) and the
+    /// environment variable (`None`: not read from the environment).
+    fn names(self) -> (&'static [&'static str], Option<&'static str>) {
+        match self {
+            Key::AuthType => (&["auth_type"], None),
+            Key::RegionName => (&["region_name"], Some("OS_REGION_NAME")),
+            Key::Interface => (&["interface"], Some("OS_INTERFACE")),
+            Key::EndpointOverride => (&["image_endpoint_override"], None),
+            Key::AuthUrl => (&["auth.auth_url"], Some("OS_AUTH_URL")),
+            Key::Username => (&["auth.username"], Some("OS_USERNAME")),
+            Key::UserId => (&["auth.user_id"], Some("OS_USER_ID")),
+            Key::Password => (&["auth.password"], Some("OS_PASSWORD")),
+            Key::ProjectName => (&["auth.project_name"], Some("OS_PROJECT_NAME")),
+            Key::ProjectId => (&["auth.project_id"], Some("OS_PROJECT_ID")),
+            Key::UserDomainName => (&["auth.user_domain_name"], Some("OS_USER_DOMAIN_NAME")),
+            Key::UserDomainId => (&["auth.user_domain_id"], Some("OS_USER_DOMAIN_ID")),
+            Key::ProjectDomainName => (
+                &["auth.project_domain_name"],
+                Some("OS_PROJECT_DOMAIN_NAME"),
+            ),
+            Key::ProjectDomainId => (&["auth.project_domain_id"], Some("OS_PROJECT_DOMAIN_ID")),
+            Key::DefaultDomainName => (
+                &["auth.default_domain_name"],
+                Some("OS_DEFAULT_DOMAIN_NAME"),
+            ),
+            Key::DefaultDomainId => (&["auth.default_domain_id"], Some("OS_DEFAULT_DOMAIN_ID")),
+            Key::Token => (&["auth.token"], Some("OS_AUTH_TOKEN")),
+            Key::Ak => (&["auth.ak", "auth.access_key"], Some("HUAWEICLOUD_SDK_AK")),
+            Key::Sk => (&["auth.sk", "auth.secret_key"], Some("HUAWEICLOUD_SDK_SK")),
+            Key::AkSkProjectId => (&["auth.project_id"], Some("HUAWEICLOUD_SDK_PROJECT_ID")),
+            Key::SecurityToken => (
+                &["auth.security_token"],
+                Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+            ),
+        }
+    }
+}
+
+/// Where settings come from.
+enum Source<'a> {
+    /// Variables (the process environment, for `from_env`), empty values already left out.
+    Env(&'a dyn Fn(&str) -> Option<String>),
+    /// One cloud of `clouds.yaml`, merged with `secure.yaml`.
+    Cloud(serde_norway::Value),
+}
+
+/// Settings by [`Key`], from the environment or from one cloud of `clouds.yaml`.
 struct Settings<'a> {
-    get: Lookup<'a>,
-    /// The name a person would look for: `OS_USERNAME`, or `auth.username`.
-    shown: fn(&str) -> String,
+    source: Source<'a>,
     /// "the environment", or "cloud `x` in /a/clouds.yaml and /a/secure.yaml".
     origin: String,
 }
 
-impl<'a> Settings<'a> {
-    fn env(var: &'a dyn Fn(&str) -> Option<String>) -> Settings<'a> {
-        fn env_name(key: &str) -> String {
-            match key {
-                k if k.starts_with("HUAWEICLOUD_") => k.to_string(),
-                "token" => "OS_AUTH_TOKEN".into(),
-                k => format!("OS_{}", k.to_ascii_uppercase()),
-            }
-        }
-        Settings {
-            get: Box::new(move |key| var(&env_name(key))),
-            shown: env_name,
-            origin: "the environment".into(),
+impl Settings<'_> {
+    fn get(&self, key: Key) -> Option<String> {
+        let (paths, variable) = key.names();
+        let value = match &self.source {
+            Source::Env(var) => variable.and_then(var),
+            Source::Cloud(cloud) => paths.iter().find_map(|path| {
+                path.split('.')
+                    .try_fold(cloud, |value, part| value.get(part))
+                    .and_then(scalar)
+            }),
+        };
+        value.filter(|v| !v.trim().is_empty())
+    }
+
+    /// The names a person would look for: `OS_USERNAME`, or `auth.username`.
+    fn shown(&self, key: Key) -> Vec<&'static str> {
+        let (paths, variable) = key.names();
+        match self.source {
+            Source::Env(_) => variable.into_iter().collect(),
+            Source::Cloud(_) => paths.to_vec(),
         }
     }
 
-    fn get(&self, key: &str) -> Option<String> {
-        (self.get)(key).filter(|v| !v.trim().is_empty())
-    }
-
-    fn missing(&self, names: &[&str], needed_for: &str) -> Error {
-        let names: Vec<String> = names.iter().map(|n| (self.shown)(n)).collect();
+    fn missing(&self, keys: &[Key], needed_for: &str) -> Error {
+        let names: Vec<&str> = keys.iter().flat_map(|&key| self.shown(key)).collect();
         let names = match names.as_slice() {
-            [one] => one.clone(),
+            [one] => one.to_string(),
             [first, rest @ ..] => format!("{first} (or {})", rest.join(" or ")),
             [] => String::new(),
         };
@@ -376,53 +479,94 @@ impl<'a> Settings<'a> {
         ))
     }
 
-    fn require(&self, key: &str, needed_for: &str) -> Result<String, Error> {
+    fn require(&self, key: Key, needed_for: &str) -> Result<String, Error> {
         self.get(key)
             .ok_or_else(|| self.missing(&[key], needed_for))
     }
 
-    /// The domain from `<prefix>_domain_id`/`_name`, else `default_domain_id`/`_name`.
-    fn domain(&self, prefix: &str) -> Option<Domain> {
-        self.get(&format!("{prefix}_domain_id"))
+    /// The domain from its id or name, else the default domain's.
+    fn domain(&self, id: Key, name: Key) -> Option<Domain> {
+        self.get(id)
             .map(Domain::Id)
-            .or_else(|| self.get(&format!("{prefix}_domain_name")).map(Domain::Name))
-            .or_else(|| self.get("default_domain_id").map(Domain::Id))
-            .or_else(|| self.get("default_domain_name").map(Domain::Name))
+            .or_else(|| self.get(name).map(Domain::Name))
+            .or_else(|| self.get(Key::DefaultDomainId).map(Domain::Id))
+            .or_else(|| self.get(Key::DefaultDomainName).map(Domain::Name))
+    }
+
+    /// The catalog interface ([`Interface::Public`] when unset).
+    fn interface(&self) -> Result<Interface, Error> {
+        match self.get(Key::Interface) {
+            None => Ok(Interface::default()),
+            Some(text) => text.parse().map_err(|_| {
+                Error::config(format!(
+                    "{} `{text}` is not a catalog interface (public, internal or admin; read from {})",
+                    self.shown(Key::Interface).join(" or "),
+                    self.origin
+                ))
+            }),
+        }
+    }
+
+    /// How to authenticate: `auth_type` of a cloud (`password` by default); in the
+    /// environment, the first kind of credentials set (AK/SK, a token, a Keystone URL).
+    fn auth_type(&self) -> Result<String, Error> {
+        match self.source {
+            Source::Cloud(_) => Ok(self.get(Key::AuthType).unwrap_or_else(|| "password".into())),
+            Source::Env(_) => {
+                if self.get(Key::Ak).is_some() || self.get(Key::Sk).is_some() {
+                    Ok("aksk".into())
+                } else if self.get(Key::Token).is_some() {
+                    Ok("token".into())
+                } else if self.get(Key::AuthUrl).is_some() {
+                    Ok("password".into())
+                } else {
+                    Err(Error::config(
+                        "no credentials in the environment: set OS_CLOUD (with a clouds.yaml), \
+                         OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME, OS_AUTH_TOKEN, \
+                         or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK",
+                    ))
+                }
+            }
+        }
     }
 }
 
 /// Keystone password credentials from settings.
 fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
     let purpose = "password auth";
-    let auth_url = settings.require("auth_url", purpose)?;
-    let user = match (settings.get("user_id"), settings.get("username")) {
+    let auth_url = settings.require(Key::AuthUrl, purpose)?;
+    let user = match (settings.get(Key::UserId), settings.get(Key::Username)) {
         (Some(id), _) => User::Id(id),
         (None, Some(name)) => {
-            let domain = settings.domain("user").ok_or_else(|| {
-                settings.missing(
-                    &["user_domain_name", "user_domain_id"],
-                    &format!("finding user `{name}` by name"),
-                )
-            })?;
+            let domain = settings
+                .domain(Key::UserDomainId, Key::UserDomainName)
+                .ok_or_else(|| {
+                    settings.missing(
+                        &[Key::UserDomainName, Key::UserDomainId],
+                        &format!("finding user `{name}` by name"),
+                    )
+                })?;
             User::name(name, domain)
         }
-        (None, None) => return Err(settings.missing(&["username", "user_id"], purpose)),
+        (None, None) => return Err(settings.missing(&[Key::Username, Key::UserId], purpose)),
     };
-    let password = settings.require("password", purpose)?;
-    let project = match (settings.get("project_id"), settings.get("project_name")) {
+    let password = settings.require(Key::Password, purpose)?;
+    let project = match (settings.get(Key::ProjectId), settings.get(Key::ProjectName)) {
         (Some(id), _) => Project::Id(id),
         (None, Some(name)) => {
-            let domain = settings.domain("project").ok_or_else(|| {
-                settings.missing(
-                    &["project_domain_name", "project_domain_id"],
-                    &format!("finding project `{name}` by name"),
-                )
-            })?;
+            let domain = settings
+                .domain(Key::ProjectDomainId, Key::ProjectDomainName)
+                .ok_or_else(|| {
+                    settings.missing(
+                        &[Key::ProjectDomainName, Key::ProjectDomainId],
+                        &format!("finding project `{name}` by name"),
+                    )
+                })?;
             Project::name(name, domain)
         }
         (None, None) => {
             return Err(settings.missing(
-                &["project_name", "project_id"],
+                &[Key::ProjectName, Key::ProjectId],
                 "a token scoped to a project",
             ));
         }
@@ -430,41 +574,37 @@ fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
     Ok(Password::new(auth_url, user, password, project))
 }
 
-/// A builder from one cloud of `clouds.yaml`.
+/// AK/SK credentials from settings: the one place they are built.
+fn aksk_from(settings: &Settings<'_>) -> Result<AkSk, Error> {
+    let ak = settings.require(Key::Ak, "AK/SK auth")?;
+    let sk = settings.require(Key::Sk, "AK/SK auth")?;
+    let project = settings.require(
+        Key::AkSkProjectId,
+        "AK/SK auth (IMS is a project-level service)",
+    )?;
+    let mut aksk = AkSk::new(ak, sk).with_project_id(project);
+    if let Some(token) = settings.get(Key::SecurityToken) {
+        aksk = aksk.with_security_token(token);
+    }
+    Ok(aksk)
+}
+
+/// A builder from settings: the credentials, endpoint override, region and interface.
 fn builder_from(settings: &Settings<'_>) -> Result<ClientBuilder, Error> {
-    let auth_type = settings
-        .get("auth_type")
-        .unwrap_or_else(|| "password".into());
-    let auth = match auth_type.as_str() {
+    let auth = match settings.auth_type()?.as_str() {
         "password" | "v3password" => Auth::password(password_from(settings)?),
         "token" | "v3token" | "admin_token" => {
-            let token = settings.require("token", "token auth")?;
+            let token = settings.require(Key::Token, "token auth")?;
             Auth::token(&token).map_err(|e| {
                 Error::config(format!(
                     "{}: {} (read from {})",
-                    (settings.shown)("token"),
+                    settings.shown(Key::Token).join(" or "),
                     e.detail().unwrap_or_default(),
                     settings.origin
                 ))
             })?
         }
-        "aksk" => {
-            let ak = settings
-                .get("ak")
-                .or_else(|| settings.get("access_key"))
-                .ok_or_else(|| settings.missing(&["ak", "access_key"], "AK/SK auth"))?;
-            let sk = settings
-                .get("sk")
-                .or_else(|| settings.get("secret_key"))
-                .ok_or_else(|| settings.missing(&["sk", "secret_key"], "AK/SK auth"))?;
-            let project =
-                settings.require("project_id", "AK/SK auth (IMS is a project-level service)")?;
-            let mut aksk = AkSk::new(ak, sk).with_project_id(project);
-            if let Some(token) = settings.get("security_token") {
-                aksk = aksk.with_security_token(token);
-            }
-            Auth::aksk(aksk)
-        }
+        "aksk" => Auth::aksk(aksk_from(settings)?),
         other => {
             return Err(Error::config(format!(
                 "auth_type `{other}` is not supported (supported: password, token, aksk; read from {})",
@@ -473,9 +613,9 @@ fn builder_from(settings: &Settings<'_>) -> Result<ClientBuilder, Error> {
         }
     };
     Ok(ClientBuilder {
-        endpoint: settings.get("image_endpoint_override"),
-        region: settings.get("region_name"),
-        interface: settings.get("interface"),
+        endpoint: settings.get(Key::EndpointOverride),
+        region: settings.get(Key::RegionName),
+        interface: settings.interface()?,
         auth,
         origin: Some(settings.origin.clone()),
         ..ClientBuilder::default()
@@ -569,25 +709,8 @@ impl CloudsFiles {
             merge(&mut merged, overlay);
             origin.push_str(&format!(" and {}", secure_path.display()));
         }
-        fn yaml_name(key: &str) -> String {
-            match key {
-                "auth_type" | "region_name" | "interface" | "image_endpoint_override" => {
-                    key.to_string()
-                }
-                k => format!("auth.{k}"),
-            }
-        }
         Ok(Settings {
-            get: Box::new(move |key| {
-                let value = match key {
-                    "auth_type" | "region_name" | "interface" | "image_endpoint_override" => {
-                        merged.get(key)
-                    }
-                    k => merged.get("auth").and_then(|a| a.get(k)),
-                };
-                value.and_then(scalar)
-            }),
-            shown: yaml_name,
+            source: Source::Cloud(merged),
             origin,
         })
     }
@@ -655,5 +778,70 @@ fn scalar(value: &serde_norway::Value) -> Option<String> {
         serde_norway::Value::Number(n) => Some(n.to_string()),
         serde_norway::Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interfaces_parse_in_both_spellings() {
+        for (text, interface) in [
+            ("public", Interface::Public),
+            ("internalURL", Interface::Internal),
+            (" Admin ", Interface::Admin),
+        ] {
+            assert_eq!(text.parse::<Interface>().unwrap(), interface, "{text}");
+        }
+        assert!("private".parse::<Interface>().is_err());
+    }
+
+    #[test]
+    fn a_bad_interface_names_its_setting() {
+        let vars = |name: &str| match name {
+            "OS_AUTH_TOKEN" => Some("t0ken".to_string()),
+            "OS_INTERFACE" => Some("private".to_string()),
+            _ => None,
+        };
+        let error = ClientBuilder::from_vars(vars, &[]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "configuration error: OS_INTERFACE `private` is not a catalog interface (public, \
+             internal or admin; read from the environment)"
+        );
+        let vars = |name: &str| (name == "OS_AUTH_TOKEN").then(|| "t0ken".to_string());
+        let builder = ClientBuilder::from_vars(vars, &[]).unwrap();
+        assert_eq!(builder.get_interface(), Interface::Public);
+    }
+
+    /// Each key's environment variable is `OS_` and its `clouds.yaml` name in capitals, but
+    /// for the token and the Huawei Cloud SDK's own variables.
+    #[test]
+    fn the_list_of_keys_is_consistent() {
+        use Key::*;
+        for key in [
+            RegionName,
+            Interface,
+            AuthUrl,
+            Username,
+            UserId,
+            Password,
+            ProjectName,
+            ProjectId,
+            UserDomainName,
+            UserDomainId,
+            ProjectDomainName,
+            ProjectDomainId,
+            DefaultDomainName,
+            DefaultDomainId,
+        ] {
+            let (paths, variable) = key.names();
+            let name = paths[0].trim_start_matches("auth.");
+            assert_eq!(
+                variable,
+                Some(format!("OS_{}", name.to_ascii_uppercase())).as_deref()
+            );
+        }
     }
 }

@@ -53,7 +53,8 @@ pub(crate) fn page<L: Listing>(operation: &str, reply: &Reply) -> Result<Decoded
     let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&reply.body) else {
         return Err(fail(whole_error));
     };
-    let Some(Value::Array(raw_items)) = object.insert(L::ITEMS.to_string(), Value::Array(Vec::new()))
+    let Some(Value::Array(raw_items)) =
+        object.insert(L::ITEMS.to_string(), Value::Array(Vec::new()))
     else {
         return Err(fail(whole_error));
     };

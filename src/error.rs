@@ -342,7 +342,9 @@ impl Error {
         };
         let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let encoded = headers.contains_key(CONTENT_ENCODING);
-        let text = (!encoded).then(|| std::str::from_utf8(&body).ok()).flatten();
+        let text = (!encoded)
+            .then(|| std::str::from_utf8(&body).ok())
+            .flatten();
         match text {
             Some(text) => {
                 // An IMS body `{"error": {"code", "message"}}`, an OpenStack one
@@ -531,7 +533,10 @@ impl fmt::Display for Error {
                 f,
                 "the connection to {url} failed: {detail}. Check the network; retrying may help."
             ),
-            ErrorKind::Redirect => write!(f, "{detail}. Use the address the service redirects to as the endpoint if you trust it."),
+            ErrorKind::Redirect => write!(
+                f,
+                "{detail}. Use the address the service redirects to as the endpoint if you trust it."
+            ),
             ErrorKind::BodyTooLarge => write!(
                 f,
                 "the response from {url} was not read: {detail}. Ask for smaller pages (`limit`), or raise Limits::max_body_bytes."
@@ -662,7 +667,11 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 /// What a success body is when it is not JSON text, for decode messages: compressed, not
 /// UTF-8, HTML, or of another content type. `None` for a body that looks like JSON.
 fn not_json(reply: &Reply) -> Option<String> {
-    if let Some(encoding) = reply.headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()) {
+    if let Some(encoding) = reply
+        .headers
+        .get(CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    {
         return Some(format!(
             "the body is compressed (Content-Encoding: {encoding}), which the client did not ask for"
         ));
@@ -671,9 +680,15 @@ fn not_json(reply: &Reply) -> Option<String> {
         return Some("the body is empty".into());
     }
     if std::str::from_utf8(&reply.body).is_err() {
-        return Some(format!("the body of {} bytes is not UTF-8 text", reply.body.len()));
+        return Some(format!(
+            "the body of {} bytes is not UTF-8 text",
+            reply.body.len()
+        ));
     }
-    let content_type = reply.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = reply
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     match content_type {
         Some(ct) if !ct.to_ascii_lowercase().contains("json") => {
             let text = String::from_utf8_lossy(&reply.body);
@@ -724,7 +739,11 @@ mod tests {
     fn error_bodies_of_every_service_give_their_message() {
         let ims = Error::from_status(
             "list_cloud_images",
-            reply(400, "application/json", br#"{"error": {"code": "IMG.0024", "message": "The imagetype is invalid."}}"#),
+            reply(
+                400,
+                "application/json",
+                br#"{"error": {"code": "IMG.0024", "message": "The imagetype is invalid."}}"#,
+            ),
         );
         assert_eq!(ims.code(), Some("IMG.0024"));
         assert_eq!(ims.message(), Some("The imagetype is invalid."));
@@ -733,13 +752,30 @@ mod tests {
             "show_image",
             reply(401, "application/json", br#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#),
         );
-        assert_eq!(keystone.code(), None, "a numeric code is the status, not an IMS code");
-        assert_eq!(keystone.message(), Some("The request you have made requires authentication."));
+        assert_eq!(
+            keystone.code(),
+            None,
+            "a numeric code is the status, not an IMS code"
+        );
+        assert_eq!(
+            keystone.message(),
+            Some("The request you have made requires authentication.")
+        );
         assert_eq!(keystone.title(), Some("Unauthorized"));
-        let html = Error::from_status("show_image", reply(502, "text/html", b"<html><title>502</title><body><h1>Bad Gateway</h1></body></html>"));
+        let html = Error::from_status(
+            "show_image",
+            reply(
+                502,
+                "text/html",
+                b"<html><title>502</title><body><h1>Bad Gateway</h1></body></html>",
+            ),
+        );
         assert_eq!(html.message(), Some("502 Bad Gateway"));
         assert!(html.raw_body().unwrap().starts_with("<html>"));
-        let binary = Error::from_status("show_image", reply(500, "application/octet-stream", b"\x1f\x8b\x08\x00\xff"));
+        let binary = Error::from_status(
+            "show_image",
+            reply(500, "application/octet-stream", b"\x1f\x8b\x08\x00\xff"),
+        );
         assert_eq!(binary.raw_body(), None);
         assert!(binary.message().unwrap().contains("not text"), "{binary}");
     }

@@ -1,5 +1,5 @@
 //! The crate's decode path, next-link checks and AK/SK signer, opened for the fuzz targets in
-//! `fuzz/` and the property tests in `tests/properties.rs` (feature `fuzzing`; not a stable
+//! `fuzz/` and the property tests in `tests/it/properties.rs` (feature `fuzzing`; not a stable
 //! API).
 //!
 //! Each `decode_*` function reads bytes exactly as a response body of its operation is read
@@ -148,7 +148,8 @@ fn operation_of<L: Listing>() -> &'static str {
 
 /// A decoded value as JSON; serialising a decoded value must not fail.
 fn to_value<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or_else(|e| panic!("a decoded value does not serialise: {e}"))
+    serde_json::to_value(value)
+        .unwrap_or_else(|e| panic!("a decoded value does not serialise: {e}"))
 }
 
 /// A response type of the crate, for [`check_body`].
@@ -212,7 +213,10 @@ pub fn check_body(kind: Body, body: &[u8]) -> Option<Value> {
                     String::from_utf8_lossy(&text)
                 )
             });
-            assert_eq!(value, again, "{kind:?}: decode, serialise, decode changed the JSON");
+            assert_eq!(
+                value, again,
+                "{kind:?}: decode, serialise, decode changed the JSON"
+            );
             Some(value)
         }
         Err(error) => {
@@ -228,7 +232,10 @@ fn check_decode_error(error: &Error, operation: &str) {
     assert_eq!(error.operation(), Some(operation), "{error}");
     let message = error.to_string();
     assert!(!message.is_empty());
-    assert!(!message.contains('\n'), "a message of more than one line: {message:?}");
+    assert!(
+        !message.contains('\n'),
+        "a message of more than one line: {message:?}"
+    );
 }
 
 /// Decodes `body` as a page of `list` and checks: no panic; a body that decodes whole gives
@@ -256,14 +263,23 @@ pub fn check_page(list: List, body: &[u8]) {
     };
     let raw: Vec<Value> = match &whole {
         Some(value) => {
-            assert!(page.rejected.is_empty(), "{list:?}: decodes whole yet rejects items");
+            assert!(
+                page.rejected.is_empty(),
+                "{list:?}: decodes whole yet rejects items"
+            );
             let items = value["images"].as_array().cloned().unwrap_or_default();
-            assert_eq!(page.items, items, "{list:?}: page items differ from the whole decode");
+            assert_eq!(
+                page.items, items,
+                "{list:?}: page items differ from the whole decode"
+            );
             items
         }
         None => {
             let value: Value = serde_json::from_slice(body).expect("a page is JSON");
-            value["images"].as_array().cloned().expect("a page has an item array")
+            value["images"]
+                .as_array()
+                .cloned()
+                .expect("a page has an item array")
         }
     };
     assert_eq!(
@@ -274,18 +290,29 @@ pub fn check_page(list: List, body: &[u8]) {
     for error in &page.rejected {
         check_decode_error(error, operation);
         let path = error.path().unwrap_or_default();
-        assert!(path.starts_with("images["), "{list:?}: rejection outside the array: {path:?}");
+        assert!(
+            path.starts_with("images["),
+            "{list:?}: rejection outside the array: {path:?}"
+        );
     }
     let item = |value: &Value| -> Value {
         match list {
-            List::ComputeImages => {
-                to_value(&serde_json::from_value::<types::ComputeImage>(value.clone()).expect("a kept item decodes again"))
-            }
-            _ => to_value(&serde_json::from_value::<types::Image>(value.clone()).expect("a kept item decodes again")),
+            List::ComputeImages => to_value(
+                &serde_json::from_value::<types::ComputeImage>(value.clone())
+                    .expect("a kept item decodes again"),
+            ),
+            _ => to_value(
+                &serde_json::from_value::<types::Image>(value.clone())
+                    .expect("a kept item decodes again"),
+            ),
         }
     };
     for kept in &page.items {
-        assert_eq!(&item(kept), kept, "{list:?}: a kept item changed on a second decode");
+        assert_eq!(
+            &item(kept),
+            kept,
+            "{list:?}: a kept item changed on a second decode"
+        );
     }
     let last = raw.last().and_then(|v| v.get("id")).and_then(Value::as_str);
     assert_eq!(page.last_id.as_deref(), last, "{list:?}: last_id");
@@ -322,10 +349,14 @@ impl Linked {
 /// not followed (what the paging streams do with a page's link).
 pub fn next_marker(list: Linked, link: &str, page_url: &Url) -> Result<String, Error> {
     match list {
-        Linked::Images => crate::paginate::next_marker::<types::ImageList>(list.operation(), link, page_url),
-        Linked::ComputeImages => {
-            crate::paginate::next_marker::<types::ComputeImageList>(list.operation(), link, page_url)
+        Linked::Images => {
+            crate::paginate::next_marker::<types::ImageList>(list.operation(), link, page_url)
         }
+        Linked::ComputeImages => crate::paginate::next_marker::<types::ComputeImageList>(
+            list.operation(),
+            link,
+            page_url,
+        ),
     }
 }
 
@@ -376,16 +407,16 @@ pub fn check_next_link(list: Linked, link: &str, page_url: &Url) {
             assert_eq!(error.kind(), ErrorKind::Paging, "{error}");
             assert_eq!(error.operation(), Some(list.operation()), "{error}");
             assert!(!error.to_string().contains('\n'), "{error}");
-            if let Ok(resolved) = resolved {
-                if !same_origin(&resolved, page_url) {
-                    assert_eq!(
-                        error.paging(),
-                        Some(&PagingProblem::ForeignLink {
-                            link: link.to_string()
-                        }),
-                        "{link:?} from {page_url} points elsewhere"
-                    );
-                }
+            if let Ok(resolved) = resolved
+                && !same_origin(&resolved, page_url)
+            {
+                assert_eq!(
+                    error.paging(),
+                    Some(&PagingProblem::ForeignLink {
+                        link: link.to_string()
+                    }),
+                    "{link:?} from {page_url} points elsewhere"
+                );
             }
         }
     }
@@ -398,7 +429,11 @@ pub fn check_with_marker(url: &Url, marker: Option<&str>) {
     let next = with_marker(url, marker);
     assert!(same_origin(&next, url), "{url} became {next}");
     assert_eq!(next.path(), url.path());
-    assert_eq!(pairs_but_marker(&next), pairs_but_marker(url), "{url} became {next}");
+    assert_eq!(
+        pairs_but_marker(&next),
+        pairs_but_marker(url),
+        "{url} became {next}"
+    );
     let markers: Vec<String> = next
         .query_pairs()
         .filter(|(k, _)| k == "marker")
@@ -454,12 +489,14 @@ impl SigningInput {
         let security_token = Some(text(line()?)).filter(|s| !s.is_empty());
         let time = std::str::from_utf8(line()?).ok()?.trim().parse().ok()?;
         let mut headers = Vec::new();
-        loop {
-            let Some(header) = line() else { break };
+        while let Some(header) = line() {
             if header.is_empty() {
                 break;
             }
-            let colon = header.iter().position(|&b| b == b':').unwrap_or(header.len());
+            let colon = header
+                .iter()
+                .position(|&b| b == b':')
+                .unwrap_or(header.len());
             let value = header.get(colon + 1..).unwrap_or_default();
             headers.push((text(&header[..colon]), value.to_vec()));
         }
@@ -519,7 +556,9 @@ pub fn check_signing(input: &SigningInput) -> Option<Signature> {
         (a, b) => panic!("signing twice gave {a:?} and {b:?}"),
     };
 
-    let authorization = signature.headers[AUTHORIZATION].to_str().expect("ASCII Authorization");
+    let authorization = signature.headers[AUTHORIZATION]
+        .to_str()
+        .expect("ASCII Authorization");
     let prefix = format!(
         "{ALGORITHM} Access={}, SignedHeaders={}, Signature=",
         input.access_key, signature.signed_headers
@@ -528,18 +567,34 @@ pub fn check_signing(input: &SigningInput) -> Option<Signature> {
         .strip_prefix(&prefix)
         .unwrap_or_else(|| panic!("Authorization {authorization:?} does not start {prefix:?}"));
     assert!(
-        hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
         "signature {hex:?}"
     );
     let signed: Vec<&str> = signature.signed_headers.split(';').collect();
-    assert!(signed.windows(2).all(|w| w[0] < w[1]), "unsorted: {signed:?}");
-    assert!(signed.iter().all(|n| !n.contains('_') && *n == n.to_ascii_lowercase()));
-    assert!(signed.contains(&"host") && signed.contains(&"x-sdk-date"), "{signed:?}");
+    assert!(
+        signed.windows(2).all(|w| w[0] < w[1]),
+        "unsorted: {signed:?}"
+    );
+    assert!(
+        signed
+            .iter()
+            .all(|n| !n.contains('_') && *n == n.to_ascii_lowercase())
+    );
+    assert!(
+        signed.contains(&"host") && signed.contains(&"x-sdk-date"),
+        "{signed:?}"
+    );
 
     let lines: Vec<&str> = signature.canonical_request.split('\n').collect();
     assert_eq!(lines[0], method.as_str().to_ascii_uppercase());
     let uri = lines[1];
-    assert!(uri.starts_with('/') && uri.ends_with('/'), "canonical URI {uri:?}");
+    assert!(
+        uri.starts_with('/') && uri.ends_with('/'),
+        "canonical URI {uri:?}"
+    );
     assert!(
         uri.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.~/%".contains(&b)),
@@ -548,18 +603,30 @@ pub fn check_signing(input: &SigningInput) -> Option<Signature> {
     assert_eq!(lines[2], signature.canonical_query);
 
     let mut canonical = url.clone();
-    canonical.set_query(Some(&signature.canonical_query).filter(|q| !q.is_empty()).map(|q| q.as_str()));
+    canonical.set_query(
+        Some(&signature.canonical_query)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.as_str()),
+    );
     let again = signer
         .sign(&method, &canonical, &headers, &input.body, now)
         .expect("the canonical URL signs");
-    assert_eq!(again.canonical_query, signature.canonical_query, "canonical query not stable");
+    assert_eq!(
+        again.canonical_query, signature.canonical_query,
+        "canonical query not stable"
+    );
 
     let mut request = reqwest::Request::new(method, url);
     *request.headers_mut() = headers;
     *request.body_mut() = Some(input.body.clone().into());
-    let in_place = signer.sign_request(&mut request, now).expect("a request signs as its parts do");
+    let in_place = signer
+        .sign_request(&mut request, now)
+        .expect("a request signs as its parts do");
     assert_eq!(in_place.canonical_request, signature.canonical_request);
     assert_eq!(in_place.headers, signature.headers);
-    assert_eq!(request.url().query().unwrap_or(""), signature.canonical_query);
+    assert_eq!(
+        request.url().query().unwrap_or(""),
+        signature.canonical_query
+    );
     Some(signature)
 }

@@ -79,4 +79,3 @@ impl Listing for types::ComputeImageList {
         &item.id
     }
 }
-

@@ -251,7 +251,11 @@ enum State<L: Listing> {
     /// Nothing sent yet.
     First(Box<Pager>, Option<String>),
     /// The next page is on its way.
-    Fetching(AbortOnDrop<Result<Decoded<L>, Error>>, Box<Pager>, Option<String>),
+    Fetching(
+        AbortOnDrop<Result<Decoded<L>, Error>>,
+        Box<Pager>,
+        Option<String>,
+    ),
     /// The next poll gives this error, then the end.
     Fail(Error),
     /// The end.
@@ -322,7 +326,9 @@ fn pages<L: Listing>(
         }
         let mut next = match cursor {
             Cursor::Link(None) => Ok(None),
-            Cursor::Link(Some(link)) => next_marker::<L>(pager.operation, &link, &page_url).map(Some),
+            Cursor::Link(Some(link)) => {
+                next_marker::<L>(pager.operation, &link, &page_url).map(Some)
+            }
             Cursor::AfterLastItem => Ok(last_id),
         };
         if let Some(max) = pager.max_items {
@@ -386,7 +392,11 @@ async fn fetch<L: Listing>(
 }
 /// The marker of a next-page link, after checking that the link (resolved against the URL of
 /// the page that gave it) stays on that URL's scheme, host and port and names the operation.
-pub(crate) fn next_marker<L: Listing>(operation: &str, link: &str, page_url: &Url) -> Result<String, Error> {
+pub(crate) fn next_marker<L: Listing>(
+    operation: &str,
+    link: &str,
+    page_url: &Url,
+) -> Result<String, Error> {
     let bad = |reason| {
         Error::for_paging(
             operation,

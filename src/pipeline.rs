@@ -20,8 +20,8 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::request_id;
-use crate::http::redirect::{RedirectProblem, same_origin, shown};
 use crate::http::Reply;
+use crate::http::redirect::{RedirectProblem, same_origin, shown};
 use crate::{Client, Context, Error};
 
 /// A successful response: the decoded body, with the status and headers it came with. It

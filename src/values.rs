@@ -579,7 +579,11 @@ mod tests {
         let boolean: Flag = serde_json::from_str("false").unwrap();
         assert_eq!(boolean, Flag::False);
         assert_eq!(boolean.as_bool(), Some(false));
-        assert_eq!(serde_json::to_string(&boolean).unwrap(), "false", "a boolean stays one");
+        assert_eq!(
+            serde_json::to_string(&boolean).unwrap(),
+            "false",
+            "a boolean stays one"
+        );
         assert!(serde_json::from_str::<ImageStatus>("true").is_err());
         assert_eq!(Flag::from("no").as_bool(), None);
     }

@@ -9,7 +9,6 @@ pub mod values;
 
 use std::fmt;
 
-
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 
 /// Spec schemas that the generated code takes from the hand-written `crate::values` module

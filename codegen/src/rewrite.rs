@@ -218,13 +218,18 @@ fn request_statements(stmts: &[Stmt]) -> Option<(String, Vec<Stmt>)> {
     let Expr::Struct(info) = &*init.expr else {
         return None;
     };
-    let operation = info.fields.iter().find_map(|field| match (&field.member, &field.expr) {
-        (syn::Member::Named(name), Expr::Lit(lit)) if name == "operation_id" => match &lit.lit {
-            syn::Lit::Str(s) => Some(s.value()),
+    let operation = info
+        .fields
+        .iter()
+        .find_map(|field| match (&field.member, &field.expr) {
+            (syn::Member::Named(name), Expr::Lit(lit)) if name == "operation_id" => {
+                match &lit.lit {
+                    syn::Lit::Str(s) => Some(s.value()),
+                    _ => None,
+                }
+            }
             _ => None,
-        },
-        _ => None,
-    })?;
+        })?;
     Some((operation, stmts[..at].to_vec()))
 }
 
@@ -232,8 +237,8 @@ fn request_statements(stmts: &[Stmt]) -> Option<(String, Vec<Stmt>)> {
 fn document_setters(imp: &mut ItemImpl, params: &BTreeMap<String, String>) {
     for item in &mut imp.items {
         let ImplItem::Fn(f) = item else { continue };
-        let takes_value = f.sig.inputs.len() == 2
-            && matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+        let takes_value =
+            f.sig.inputs.len() == 2 && matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
         if !takes_value || f.attrs.iter().any(|a| a.path().is_ident("doc")) {
             continue;
         }
@@ -319,9 +324,11 @@ fn rewrite_types(module: &mut ItemMod) -> Result<(), CodegenError> {
     // `presence`.
     items.retain(|item| match item {
         Item::Mod(module) => module.ident != "builder",
-        Item::Impl(imp) => !(imp.trait_.is_none()
-            && imp.items.len() == 1
-            && matches!(&imp.items[0], ImplItem::Fn(f) if f.sig.ident == "builder")),
+        Item::Impl(imp) => {
+            !(imp.trait_.is_none()
+                && imp.items.len() == 1
+                && matches!(&imp.items[0], ImplItem::Fn(f) if f.sig.ident == "builder"))
+        }
         _ => true,
     });
     items.extend(impls);

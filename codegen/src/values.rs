@@ -62,7 +62,10 @@ pub fn open_enums(spec: &OpenAPI) -> Result<Vec<OpenEnum>, CodegenError> {
             ))
         };
         let (reference, open) = match any_of.as_slice() {
-            [ReferenceOr::Reference { reference }, ReferenceOr::Item(open)] => (reference, open),
+            [
+                ReferenceOr::Reference { reference },
+                ReferenceOr::Item(open),
+            ] => (reference, open),
             [
                 ReferenceOr::Reference { reference },
                 ReferenceOr::Item(open),

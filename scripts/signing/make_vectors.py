@@ -5,7 +5,7 @@ The Rust signer in ``src/signing.rs`` must produce byte-identical headers to the
 ``SDK-HMAC-SHA256`` signer of the official Python SDK (``huaweicloudsdkcore``).
 This script feeds a fixed set of requests through that signer and writes what it
 produced to ``tests/vectors/aksk_signing.json``. The Rust test
-``tests/aksk_signing.rs`` replays them; it never needs Python.
+``tests/it/aksk_signing.rs`` replays them; it never needs Python.
 
 This script installs nothing. Run it in a throwaway virtual environment:
 

@@ -5,7 +5,10 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+// The token's local clock is tokio's: the same as `std`'s, except on a paused test clock.
+use tokio::time::Instant;
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
@@ -14,19 +17,36 @@ use serde_json::json;
 
 use super::Secret;
 use crate::Error;
+use crate::http::retry::{Jitter, RetryPolicy, Timeouts};
+use crate::http::{Failure, Limits};
 
 /// Renew a token when less than this is left, or 10 % of its lifetime if that is less.
 const MAX_MARGIN: Duration = Duration::from_secs(5 * 60);
 
-/// Attempts of a token request that fails with a 5xx or a refused connection (Keystone and
-/// IAM have short hiccups: a locked database, a restarting worker), `KEYSTONE_BACKOFF` times
-/// the attempt number apart. Still one fetch for the single flight.
+/// Attempts of a token request that fails with a 5xx or a broken connection (Keystone and
+/// IAM have short hiccups: a locked database, a restarting worker), 200 ms and then 400 ms
+/// apart. Still one fetch for the single flight.
 const KEYSTONE_ATTEMPTS: u32 = 3;
 const KEYSTONE_BACKOFF: Duration = Duration::from_millis(200);
 
-/// How long one token request may take (the retry policy's timeouts apply to the service's
-/// requests, not to Keystone's).
+/// How long one attempt of a token request may take (the client's retry policy applies to
+/// the service's requests, not to Keystone's).
 const KEYSTONE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The policy of token requests: [`KEYSTONE_ATTEMPTS`] attempts of at most
+/// [`KEYSTONE_TIMEOUT`] each, after a 5xx (500, 502, 503, 504) or a connection error (not after
+/// a timeout), [`KEYSTONE_BACKOFF`] doubling, no jitter; a `Retry-After` of up to 30 s is
+/// honoured. The `POST` is retried: a token request creates nothing a second one duplicates.
+fn token_policy() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(KEYSTONE_ATTEMPTS)
+        .backoff(KEYSTONE_BACKOFF, KEYSTONE_BACKOFF * 2)
+        .jitter(Jitter::None)
+        .retry_statuses([500, 502, 503, 504])
+        .retry_timeouts(false)
+        .timeouts(Timeouts::unlimited().attempt(KEYSTONE_TIMEOUT))
+        .retry_any_method()
+}
 
 /// A Keystone domain, by id or by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -300,6 +320,33 @@ pub struct Token {
 }
 
 impl Token {
+    /// A token Keystone issued at `issued_at` (the request's send time on the wall clock when
+    /// Keystone does not say) to expire at `expires_at`, for a request sent at `sent` (local
+    /// and wall clock). Its lifetime is counted on the local clock from `sent`, so clock skew
+    /// does not matter; it is renewed once less than the lesser of 5 minutes and 10 % of
+    /// that lifetime is left.
+    fn new(
+        value: HeaderValue,
+        expires_at: SystemTime,
+        issued_at: Option<SystemTime>,
+        sent: (Instant, SystemTime),
+        catalog: Arc<[CatalogService]>,
+    ) -> Token {
+        let (started, started_wall) = sent;
+        let lifetime = expires_at
+            .duration_since(issued_at.unwrap_or(started_wall))
+            .unwrap_or_default();
+        let margin = (lifetime / 10).min(MAX_MARGIN);
+        let expires_local = started + lifetime;
+        Token {
+            value,
+            expires_at,
+            refresh_at: expires_local - margin,
+            expires_local,
+            catalog,
+        }
+    }
+
     /// The token itself, for `X-Auth-Token` headers of other services. Keep it out of logs.
     pub fn expose_secret(&self) -> &str {
         self.value.to_str().unwrap_or_default()
@@ -516,47 +563,49 @@ impl Keystone {
             .filter(|t| Instant::now() < t.expires_local)
     }
 
-    /// `POST /v3/auth/tokens`.
+    /// `POST /v3/auth/tokens`, under [`token_policy`], through the crate's HTTP layer (the
+    /// body cap of [`Limits::default`] and the client's redirect policy).
     async fn fetch(&self, http: &reqwest::Client, reason: &'static str) -> Result<Token, Error> {
         let password = &self.inner.password;
         let url = password.token_url()?;
         let shown_url = shown(&url);
-        let mut attempt = 1;
-        let (response, started, started_wall) = loop {
-            let started = Instant::now();
-            let started_wall = SystemTime::now();
-            let result = http
-                .post(url.clone())
-                .timeout(KEYSTONE_TIMEOUT)
-                .header(ACCEPT, "application/json")
-                .json(&password.request_body())
-                .send()
-                .await;
-            let transient = match &result {
-                Ok(response) => matches!(response.status().as_u16(), 500 | 502 | 503 | 504),
-                Err(e) => e.is_connect(),
-            };
-            if !transient || attempt == KEYSTONE_ATTEMPTS {
-                break (result, started, started_wall);
-            }
-            tracing::debug!(
-                reason,
-                attempt,
-                status = result.as_ref().ok().map(|r| r.status().as_u16()),
-                "Keystone token request failed; trying again"
-            );
-            tokio::time::sleep(KEYSTONE_BACKOFF * attempt).await;
-            attempt += 1;
-        };
-        let response = response.map_err(|e| {
-            Error::auth(format!(
+        let request = http
+            .post(url)
+            .header(ACCEPT, "application/json")
+            .json(&password.request_body())
+            .build()
+            .map_err(|e| {
+                Error::config(format!("cannot make the Keystone token request: {e}")).with_source(e)
+            })?;
+        let limits = Limits::default();
+        // When the attempt that answered was sent, on the local clock and the wall clock.
+        let mut sent = (Instant::now(), SystemTime::now());
+        let result = token_policy()
+            .execute(request, |request, attempt| {
+                sent = (Instant::now(), SystemTime::now());
+                if attempt > 1 {
+                    tracing::debug!(reason, attempt, "Keystone token request: trying again");
+                }
+                crate::http::attempt(http, request, &limits)
+            })
+            .await;
+        let (started, started_wall) = sent;
+        let reply = result.map_err(|failure| match failure {
+            Failure::Transport(e) => Error::auth(format!(
                 "could not reach Keystone at {shown_url}: {}; check the auth URL and the network",
                 crate::error::root_cause(&e)
             ))
-            .with_source(e)
+            .with_source(e),
+            Failure::TooLarge { limit, .. } => Error::auth(format!(
+                "Keystone at {shown_url} answered with a body over the limit of {limit} bytes; check that the auth URL is Keystone v3"
+            )),
+            Failure::Redirect { problem, error, .. } => Error::auth(format!(
+                "Keystone at {shown_url} redirected the token request, which was not followed: {problem}; set the auth URL to where Keystone answers"
+            ))
+            .with_source(error),
         })?;
-        let status = response.status();
-        let request_id = crate::error::request_id(response.headers()).map(str::to_string);
+        let status = reply.status;
+        let request_id = crate::error::request_id(&reply.headers).map(str::to_string);
         tracing::debug!(
             reason,
             auth_url = %shown_url,
@@ -566,23 +615,22 @@ impl Keystone {
             "Keystone token request"
         );
         if !status.is_success() {
-            let content_type = response
-                .headers()
+            let content_type = reply
+                .headers
                 .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let body = response.text().await.unwrap_or_default();
+                .and_then(|v| v.to_str().ok());
+            let body = String::from_utf8_lossy(&reply.body);
             return Err(Error::auth(format!(
                 "Keystone at {shown_url} answered {status}: {}{}; {}",
-                keystone_message(status, content_type.as_deref(), &body),
+                keystone_message(status, content_type, &body),
                 request_id
                     .map(|id| format!(" (request id {id})"))
                     .unwrap_or_default(),
                 keystone_hint(status),
             )));
         }
-        let mut value = response
-            .headers()
+        let mut value = reply
+            .headers
             .get("x-subject-token")
             .cloned()
             .ok_or_else(|| {
@@ -591,10 +639,10 @@ impl Keystone {
                 ))
             })?;
         value.set_sensitive(true);
-        let body: TokenBody = response.json().await.map_err(|e| {
+        let body: TokenBody = serde_json::from_slice(&reply.body).map_err(|e| {
             Error::auth(format!(
                 "Keystone at {shown_url} answered {status} with a body that is not a v3 token: {}; check that the auth URL is Keystone v3",
-                crate::error::root_cause(&e)
+                e
             ))
         })?;
         let expires_at = parse_time(&body.token.expires_at).ok_or_else(|| {
@@ -604,24 +652,20 @@ impl Keystone {
             ))
         })?;
         let issued_at = body.token.issued_at.as_deref().and_then(parse_time);
-        let lifetime = expires_at
-            .duration_since(issued_at.unwrap_or(started_wall))
-            .unwrap_or_default();
-        let margin = (lifetime / 10).min(MAX_MARGIN);
-        let expires_local = started + lifetime;
-        tracing::debug!(
-            reason,
-            lifetime_s = lifetime.as_secs(),
-            renew_after_s = (lifetime - margin).as_secs(),
-            "fetched a Keystone token"
-        );
-        Ok(Token {
+        let token = Token::new(
             value,
             expires_at,
-            refresh_at: expires_local - margin,
-            expires_local,
-            catalog: body.token.catalog.into(),
-        })
+            issued_at,
+            (started, started_wall),
+            body.token.catalog.into(),
+        );
+        tracing::debug!(
+            reason,
+            lifetime_s = (token.expires_local - started).as_secs(),
+            renew_after_s = (token.refresh_at - started).as_secs(),
+            "fetched a Keystone token"
+        );
+        Ok(token)
     }
 }
 
@@ -778,6 +822,69 @@ mod tests {
             }})
         );
         assert!(!format!("{password:?}").contains("pw\""), "{password:?}");
+    }
+
+    fn token_living(lifetime: Duration) -> Token {
+        let issued = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        Token::new(
+            HeaderValue::from_static("tok"),
+            issued + lifetime,
+            Some(issued),
+            // The local wall clock is an hour off: it does not matter.
+            (Instant::now(), issued + Duration::from_secs(3600)),
+            Vec::new().into(),
+        )
+    }
+
+    /// A 2 s token is fresh until 1.8 s (10 % left), then renewed while still valid, and
+    /// expired at 2 s, on the local clock (tokio's, paused and moved by hand here).
+    #[tokio::test(start_paused = true)]
+    async fn a_token_is_renewed_with_a_tenth_of_its_life_left() {
+        let keystone = Keystone::new(Password::new(
+            "http://k",
+            User::id("u"),
+            "p",
+            Project::id("p"),
+        ));
+        keystone.slot().token = Some(token_living(Duration::from_secs(2)));
+        let now = Instant::now;
+        assert!(keystone.fresh(now()).is_some());
+        tokio::time::advance(Duration::from_millis(1799)).await;
+        assert!(keystone.fresh(now()).is_some(), "fresh until 1.8 s");
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(keystone.fresh(now()).is_none(), "due for renewal at 1.8 s");
+        assert!(keystone.still_valid().is_some(), "but still valid");
+        tokio::time::advance(Duration::from_millis(199)).await;
+        assert!(keystone.still_valid().is_some());
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(keystone.still_valid().is_none(), "expired at 2 s");
+    }
+
+    /// The renewal margin is at most 5 minutes: an 8-hour token is renewed at 7 h 55 min.
+    #[tokio::test(start_paused = true)]
+    async fn the_renewal_margin_is_at_most_five_minutes() {
+        let start = Instant::now();
+        let token = token_living(Duration::from_secs(8 * 3600));
+        assert_eq!(
+            token.refresh_at - start,
+            Duration::from_secs(8 * 3600 - 300)
+        );
+        assert_eq!(token.expires_local - start, Duration::from_secs(8 * 3600));
+    }
+
+    #[test]
+    fn token_requests_are_retried_three_times_within_30_s_each() {
+        let policy = token_policy();
+        assert_eq!(policy.get_max_attempts(), 3);
+        assert_eq!(policy.get_timeouts().attempt, Some(Duration::from_secs(30)));
+        assert_eq!(policy.get_timeouts().overall, None);
+        assert_eq!(policy.delay_before(1, None), Duration::from_millis(200));
+        assert_eq!(policy.delay_before(2, None), Duration::from_millis(400));
+        for status in [500, 502, 503, 504] {
+            assert!(policy.retries_status(StatusCode::from_u16(status).unwrap()));
+        }
+        assert!(!policy.retries_status(StatusCode::TOO_MANY_REQUESTS));
+        assert!(!policy.retries_status(StatusCode::UNAUTHORIZED));
     }
 
     #[test]

@@ -206,7 +206,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .image_id(id)
                 .send()
                 .await
-                .map_err(|e| ims::Error::from(e).to_string())?;
+                .map_err(|e| e.to_string())?;
             print_images(output, std::iter::once(image.into_inner()), true)
         }
         Command::Images {

@@ -13,7 +13,10 @@ use bytes::BytesMut;
 use super::{Failure, Limits, Reply};
 
 /// Reads the body of `response` into a [`Reply`].
-pub(crate) async fn read(mut response: reqwest::Response, limits: &Limits) -> Result<Reply, Failure> {
+pub(crate) async fn read(
+    mut response: reqwest::Response,
+    limits: &Limits,
+) -> Result<Reply, Failure> {
     let status = response.status();
     let success = !status.is_client_error() && !status.is_server_error();
     let limit = if success {

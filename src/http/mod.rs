@@ -5,7 +5,7 @@
 //! # Limits and defaults
 //!
 //! Every limit the client applies, with its default and where to change it. The tests in
-//! `tests/limits.rs` assert each default.
+//! `tests/it/limits.rs` assert each default.
 //!
 //! | what | default | set with |
 //! | --- | --- | --- |
@@ -19,7 +19,7 @@
 //! | body of a success response | 64 MiB (a 50,000-image page is about 45 MB) | [`Limits::max_body_bytes`] |
 //! | body of an error response kept for the message | 64 KiB (the rest is not read) | [`Limits::max_error_body_bytes`] |
 //! | redirects | 3, to the same scheme, host and port only | [`Limits::max_redirects`] |
-//! | Keystone token request | 30 s, 3 attempts | fixed |
+//! | Keystone token request | 30 s per attempt, 3 attempts (after a 5xx or a connection error, 200 ms then 400 ms apart), through the same body cap and redirect policy | fixed |
 //!
 //! A redirect to another scheme, host or port is never followed: the credentials of a request
 //! go nowhere but the origin it was sent to. A redirect back to a URL already visited is
@@ -152,15 +152,16 @@ pub(crate) async fn attempt(
     limits: &Limits,
 ) -> Result<Reply, Failure> {
     let url = request.url().clone();
-    let response = http.execute(request).await.map_err(|error| {
-        match redirect::problem_of(&error) {
-            Some(problem) => Failure::Redirect {
-                url: url.clone(),
-                problem,
-                error,
-            },
-            None => Failure::Transport(error),
-        }
-    })?;
+    let response =
+        http.execute(request)
+            .await
+            .map_err(|error| match redirect::problem_of(&error) {
+                Some(problem) => Failure::Redirect {
+                    url: url.clone(),
+                    problem,
+                    error,
+                },
+                None => Failure::Transport(error),
+            })?;
     body::read(response, limits).await
 }

@@ -124,7 +124,10 @@ mod tests {
     fn origins_compare_scheme_host_and_port() {
         assert!(same_origin(&url("https://a/x"), &url("https://a:443/y?z")));
         assert!(!same_origin(&url("https://a/x"), &url("http://a/x")));
-        assert!(!same_origin(&url("http://127.0.0.1:80/"), &url("http://127.0.0.2/")));
+        assert!(!same_origin(
+            &url("http://127.0.0.1:80/"),
+            &url("http://127.0.0.2/")
+        ));
         assert!(!same_origin(&url("http://a:8080/"), &url("http://a:8081/")));
     }
 

@@ -149,6 +149,9 @@ pub struct RetryPolicy {
     retry_statuses: Vec<u16>,
     retry_connection_errors: bool,
     retry_timeouts: bool,
+    /// Retry requests whose method is not idempotent too (Keystone's token `POST`, which
+    /// creates nothing that a second one would duplicate).
+    retry_any_method: bool,
     timeouts: Timeouts,
 }
 
@@ -164,6 +167,7 @@ impl Default for RetryPolicy {
             retry_statuses: DEFAULT_RETRY_STATUSES.to_vec(),
             retry_connection_errors: true,
             retry_timeouts: true,
+            retry_any_method: false,
             timeouts: Timeouts::default(),
         }
     }
@@ -230,6 +234,13 @@ impl RetryPolicy {
         self
     }
 
+    /// Retries requests of any method, not only idempotent ones (for Keystone's token
+    /// requests).
+    pub(crate) fn retry_any_method(mut self) -> RetryPolicy {
+        self.retry_any_method = true;
+        self
+    }
+
     /// Replaces all three timeouts.
     pub fn timeouts(mut self, timeouts: Timeouts) -> RetryPolicy {
         self.timeouts = timeouts;
@@ -277,7 +288,10 @@ impl RetryPolicy {
             // `is_body`/`is_decode` one that ended or broke in the middle of the body (reqwest
             // reports a body cut short while reading chunks as a decode error).
             self.retry_connection_errors
-                && (error.is_connect() || error.is_request() || error.is_body() || error.is_decode())
+                && (error.is_connect()
+                    || error.is_request()
+                    || error.is_body()
+                    || error.is_decode())
         }
     }
 
@@ -324,7 +338,8 @@ impl RetryPolicy {
     {
         let started = Instant::now();
         let deadline = self.timeouts.overall.map(|overall| started + overall);
-        let may_retry = self.max_attempts > 1 && is_idempotent(request.method());
+        let may_retry =
+            self.max_attempts > 1 && (self.retry_any_method || is_idempotent(request.method()));
         let mut request = request;
         let mut attempt = 1;
         loop {
@@ -546,11 +561,186 @@ mod tests {
         calls
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn non_idempotent_methods_are_sent_once() {
         assert_eq!(attempts_for(Method::POST).await, 1);
         assert_eq!(attempts_for(Method::PATCH).await, 1);
         assert_eq!(attempts_for(Method::GET).await, 4);
+    }
+
+    /// One scripted answer of the fake transport: a status, its `Retry-After` and how long the
+    /// attempt takes (on the paused clock).
+    struct Answer {
+        status: u16,
+        retry_after: Option<&'static str>,
+        takes: Duration,
+    }
+
+    fn answer(status: u16) -> Answer {
+        Answer {
+            status,
+            retry_after: None,
+            takes: Duration::ZERO,
+        }
+    }
+
+    /// What `execute` did with a script, on tokio's paused clock: when each attempt started
+    /// (from the start of the request), the timeout each attempt was given, when `execute`
+    /// returned, and the last status.
+    #[derive(Debug, PartialEq)]
+    struct Run {
+        starts: Vec<Duration>,
+        timeouts: Vec<Option<Duration>>,
+        returned_at: Duration,
+        status: u16,
+    }
+
+    /// Runs `execute` under `policy` against a fake transport answering from `script` (the
+    /// last answer repeats). Must run on a paused clock with nothing else on the runtime, so
+    /// that every wait is exactly the time the policy asked for.
+    async fn run(policy: &RetryPolicy, script: Vec<Answer>) -> Run {
+        let started = Instant::now();
+        let mut starts = Vec::new();
+        let mut timeouts = Vec::new();
+        let request = reqwest::Request::new(Method::GET, "http://127.0.0.1:9/x".parse().unwrap());
+        let script = &script;
+        let reply = policy
+            .execute(request, |request, attempt| {
+                starts.push(started.elapsed());
+                timeouts.push(request.timeout().copied());
+                let answer = &script[(attempt as usize - 1).min(script.len() - 1)];
+                async move {
+                    tokio::time::sleep(answer.takes).await;
+                    let mut headers = HeaderMap::new();
+                    if let Some(value) = answer.retry_after {
+                        headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+                    }
+                    Ok(Reply {
+                        status: StatusCode::from_u16(answer.status).unwrap(),
+                        headers,
+                        url: "http://127.0.0.1:9/x".parse().unwrap(),
+                        body: bytes::Bytes::new(),
+                        cut: false,
+                    })
+                }
+            })
+            .await
+            .unwrap();
+        Run {
+            starts,
+            timeouts,
+            returned_at: started.elapsed(),
+            status: reply.status.as_u16(),
+        }
+    }
+
+    fn ms(ms: u64) -> Duration {
+        Duration::from_millis(ms)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_backoff_is_waited_exactly_and_grows() {
+        let policy = RetryPolicy::default()
+            .max_attempts(3)
+            .backoff(ms(150), Duration::from_secs(5))
+            .jitter(Jitter::None);
+        let run = run(&policy, vec![answer(502)]).await;
+        assert_eq!(run.starts, [ms(0), ms(150), ms(450)]);
+        assert_eq!(run.returned_at, ms(450), "no wait after the last attempt");
+        assert_eq!(run.status, 502);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn full_jitter_waits_at_most_the_backoff() {
+        let policy = RetryPolicy::default()
+            .max_attempts(4)
+            .backoff(ms(100), ms(100));
+        let run = run(&policy, vec![answer(503)]).await;
+        assert_eq!(run.starts.len(), 4);
+        for pair in run.starts.windows(2) {
+            assert!(pair[1] - pair[0] <= ms(100), "{run:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_seconds_are_waited_exactly() {
+        let policy = RetryPolicy::default().jitter(Jitter::None);
+        let script = vec![
+            Answer {
+                retry_after: Some("1"),
+                ..answer(429)
+            },
+            Answer {
+                retry_after: Some("0"),
+                ..answer(503)
+            },
+            answer(200),
+        ];
+        let run = run(&policy, script).await;
+        assert_eq!(run.starts, [ms(0), ms(1000), ms(1000)]);
+        assert_eq!(run.status, 200);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_over_the_cap_ends_the_request_without_waiting() {
+        let policy = RetryPolicy::default().max_retry_after(ms(100));
+        let script = vec![
+            Answer {
+                retry_after: Some("3600"),
+                ..answer(503)
+            },
+            answer(200),
+        ];
+        let run = run(&policy, script).await;
+        assert_eq!(run.starts, [ms(0)]);
+        assert_eq!(run.returned_at, ms(0));
+        assert_eq!(run.status, 503);
+    }
+
+    /// Attempts at 0, 400 and 800 ms; the next would start at 1200 ms, past the deadline of
+    /// 1000 ms, so the request ends at 800 ms, with the last answer and without a last wait.
+    #[tokio::test(start_paused = true)]
+    async fn the_overall_deadline_stops_retrying_before_it_passes() {
+        let policy = RetryPolicy::default()
+            .max_attempts(10)
+            .backoff(ms(400), ms(400))
+            .jitter(Jitter::None)
+            .overall_timeout(Some(ms(1000)));
+        let run = run(&policy, vec![answer(503)]).await;
+        assert_eq!(run.starts, [ms(0), ms(400), ms(800)]);
+        assert_eq!(run.returned_at, ms(800));
+        assert_eq!(run.status, 503);
+    }
+
+    /// Each attempt gets the attempt timeout, cut to what is left of the overall one: attempts
+    /// of 100 ms with 300 ms waits start at 0, 400 and 800 ms, the last with 200 ms left.
+    #[tokio::test(start_paused = true)]
+    async fn each_attempt_timeout_is_cut_to_the_time_left() {
+        let policy = RetryPolicy::default()
+            .max_attempts(10)
+            .backoff(ms(300), ms(300))
+            .jitter(Jitter::None)
+            .timeouts(Timeouts::unlimited().attempt(ms(600)).overall(ms(1000)));
+        let slow = Answer {
+            takes: ms(100),
+            ..answer(503)
+        };
+        let run = run(&policy, vec![slow]).await;
+        assert_eq!(run.starts, [ms(0), ms(400), ms(800)]);
+        assert_eq!(run.timeouts, [Some(ms(600)), Some(ms(600)), Some(ms(200))]);
+        assert_eq!(run.returned_at, ms(900));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_an_overall_timeout_only_the_attempts_bound_the_request() {
+        let policy = RetryPolicy::default()
+            .max_attempts(3)
+            .backoff(Duration::from_secs(60), Duration::from_secs(60))
+            .jitter(Jitter::None)
+            .timeouts(Timeouts::unlimited());
+        let run = run(&policy, vec![answer(500)]).await;
+        assert_eq!(run.starts, [ms(0), ms(60_000), ms(120_000)]);
+        assert_eq!(run.timeouts, [None, None, None]);
     }
 
     #[test]

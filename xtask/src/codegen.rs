@@ -13,9 +13,9 @@ use std::process::ExitCode;
 /// The spec every derived file is produced from, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/ims.yaml";
 
-/// The insta snapshot of the generated client, which `tests/generated_code.rs` compares with
+/// The insta snapshot of the generated client, which `tests/it/generated_code.rs` compares with
 /// the code of the build: the one lock of the generated code, read in review as a diff.
-pub const GENERATED_SNAPSHOT: &str = "tests/snapshots/generated_code__ims_generated.snap";
+pub const GENERATED_SNAPSHOT: &str = "tests/it/snapshots/it__generated_code__ims_generated.snap";
 
 /// What `--check` tells the user to do about stale files.
 pub const FIX_HINT: &str = "run `cargo xtask codegen`";
@@ -84,10 +84,10 @@ impl Inputs {
 }
 
 /// The snapshot file of the generated code, in insta's format (the header insta writes for
-/// `tests/generated_code.rs`, then the code).
+/// `tests/it/generated_code.rs`, then the code).
 fn generated_snapshot(inputs: &Inputs) -> Result<String, String> {
     Ok(format!(
-        "---\nsource: tests/generated_code.rs\nexpression: GENERATED\n---\n{}",
+        "---\nsource: tests/it/generated_code.rs\nexpression: GENERATED\n---\n{}",
         inputs.generated_code()?
     ))
 }

@@ -27,7 +27,8 @@ fn sections() -> Vec<(String, String)> {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let mut section = String::new();
             for line in text.split_inclusive('\n') {
-                let heading = line.starts_with('#') || line.starts_with("===") || line.starts_with("---");
+                let heading =
+                    line.starts_with('#') || line.starts_with("===") || line.starts_with("---");
                 if heading && section.len() >= 4000 {
                     out.push((name.clone(), std::mem::take(&mut section)));
                 }
@@ -43,19 +44,65 @@ fn sections() -> Vec<(String, String)> {
 /// Pieces of the syntax of both formats, and of the tables the interpreter reads.
 fn syntax() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "# ", "## URI\n", "| a | b |\n", "|---|---|\n", "<table>", "</table>", "<tr>", "</tr>",
-        "<td rowspan=\"2\">", "<td colspan=\"3\">", "</td>", "<th>", "<p>", "<br>", "<!-- ",
-        "```\n", "    ", "\t", "+---+---+\n", "| x | y |\n", "+===+===+\n", "===\n", "---\n",
-        ".. list-table::\n", "   :header-rows: 1\n", "   * - ", "     - ", ".. note::\n", "::\n",
-        "``", "`", "*", "**", "\\", "GET /v2/images\n", "GET https://{Endpoint}/v2/images?{", "{\"a\": ",
-        "}", "Mandatory", "Yes", "No", "Parameter", "Type", "Description", "200\n", "\u{a0}",
-        "\u{3000}", "\u{301}", "\u{1f600}", "\r\n", "\n", " ",
+        "# ",
+        "## URI\n",
+        "| a | b |\n",
+        "|---|---|\n",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td rowspan=\"2\">",
+        "<td colspan=\"3\">",
+        "</td>",
+        "<th>",
+        "<p>",
+        "<br>",
+        "<!-- ",
+        "```\n",
+        "    ",
+        "\t",
+        "+---+---+\n",
+        "| x | y |\n",
+        "+===+===+\n",
+        "===\n",
+        "---\n",
+        ".. list-table::\n",
+        "   :header-rows: 1\n",
+        "   * - ",
+        "     - ",
+        ".. note::\n",
+        "::\n",
+        "``",
+        "`",
+        "*",
+        "**",
+        "\\",
+        "GET /v2/images\n",
+        "GET https://{Endpoint}/v2/images?{",
+        "{\"a\": ",
+        "}",
+        "Mandatory",
+        "Yes",
+        "No",
+        "Parameter",
+        "Type",
+        "Description",
+        "200\n",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{301}",
+        "\u{1f600}",
+        "\r\n",
+        "\n",
+        " ",
     ])
     .prop_map(str::to_string)
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop_oneof![3 => syntax(), 1 => "\\PC{0,6}"], 0..60).prop_map(|p| p.concat())
+    prop::collection::vec(prop_oneof![3 => syntax(), 1 => "\\PC{0,6}"], 0..60)
+        .prop_map(|p| p.concat())
 }
 
 /// One change to the lines of a section.
@@ -71,11 +118,11 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     let at = any::<usize>();
     prop_oneof![
-        at.clone().prop_map(Edit::Drop),
-        at.clone().prop_map(Edit::Repeat),
-        (at.clone(), at.clone()).prop_map(|(a, b)| Edit::Swap(a, b)),
-        (at.clone(), at.clone()).prop_map(|(a, b)| Edit::Cut(a, b)),
-        (at.clone(), at, syntax()).prop_map(|(a, b, s)| Edit::Splice(a, b, s)),
+        at.prop_map(Edit::Drop),
+        at.prop_map(Edit::Repeat),
+        (at, at).prop_map(|(a, b)| Edit::Swap(a, b)),
+        (at, at).prop_map(|(a, b)| Edit::Cut(a, b)),
+        (at, at, syntax()).prop_map(|(a, b, s)| Edit::Splice(a, b, s)),
     ]
 }
 
@@ -99,7 +146,8 @@ fn apply(lines: &mut Vec<String>, edit: &Edit) {
             let line = &mut lines[i % n];
             let chars: Vec<char> = line.chars().collect();
             let at = at % (chars.len() + 1);
-            let (head, tail): (String, String) = (chars[..at].iter().collect(), chars[at..].iter().collect());
+            let (head, tail): (String, String) =
+                (chars[..at].iter().collect(), chars[at..].iter().collect());
             *line = match edit {
                 Edit::Splice(_, _, piece) => format!("{head}{piece}{tail}"),
                 _ => head,
@@ -144,7 +192,11 @@ proptest! {
 #[test]
 fn vendored_pages_pass_the_checks() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openapi/docs");
-    assert!(!xtask::docs::load_all(&root).expect("the pages parse").is_empty());
+    assert!(
+        !xtask::docs::load_all(&root)
+            .expect("the pages parse")
+            .is_empty()
+    );
     for (name, section) in sections().into_iter().take(4) {
         xtask::docs::check_page(&name, &section);
     }

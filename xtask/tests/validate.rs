@@ -14,7 +14,10 @@ fn root() -> std::path::PathBuf {
 fn pages() -> Vec<Generation> {
     let generations = validate::load_generations(&root()).expect("pages parse");
     assert_eq!(
-        generations.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+        generations
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>(),
         ["first", "current"]
     );
     generations
@@ -101,7 +104,12 @@ fn the_project_files_pass_and_account_for_every_row() {
         let g = &report.generations[&generation.name];
         let pages = &generation.pages;
         let attributes = pages.iter().any(|p| !p.attributes.is_empty());
-        assert_eq!(g.operations.len(), 6 + usize::from(attributes), "{}", generation.name);
+        assert_eq!(
+            g.operations.len(),
+            6 + usize::from(attributes),
+            "{}",
+            generation.name
+        );
         let params: usize = pages
             .iter()
             .map(|p| p.params.len() * p.endpoints.len())
@@ -114,11 +122,18 @@ fn the_project_files_pass_and_account_for_every_row() {
         let ops = g.operations.values();
         assert_eq!(ops.clone().map(|c| c.params).sum::<usize>(), params);
         assert_eq!(ops.clone().map(|c| c.fields).sum::<usize>(), fields);
-        assert_eq!(ops.clone().map(|c| c.attributes).sum::<usize>(), attribute_rows);
+        assert_eq!(
+            ops.clone().map(|c| c.attributes).sum::<usize>(),
+            attribute_rows
+        );
         let requests: usize = pages.iter().map(|p| p.example_requests.len()).sum();
         assert_eq!(ops.map(|c| c.example_requests).sum::<usize>(), requests);
         for (op, coverage) in &g.operations {
-            assert!(coverage.rows() > 0, "{}: {op} has no row checked", generation.name);
+            assert!(
+                coverage.rows() > 0,
+                "{}: {op} has no row checked",
+                generation.name
+            );
             if op != "schema Image" {
                 assert!(
                     coverage.example_responses >= 1,
@@ -133,7 +148,13 @@ fn the_project_files_pass_and_account_for_every_row() {
         let c = report.coverage(generation, "listComputeImages").unwrap();
         assert_eq!((c.params, c.fields), (6, 14), "{generation}");
     }
-    assert_eq!(report.coverage("current", "schema Image").unwrap().attributes, 52);
+    assert_eq!(
+        report
+            .coverage("current", "schema Image")
+            .unwrap()
+            .attributes,
+        52
+    );
 }
 
 #[test]
@@ -169,7 +190,10 @@ fn errata_survive_a_renamed_page_and_are_per_generation() {
     assert!(report.passed(), "{}", report.to_text());
     // An erratum of the first generation does not cover the same finding in the current one.
     let mut spec = spec();
-    remove(&mut spec, "/components/schemas/Image/properties/__os_version");
+    remove(
+        &mut spec,
+        "/components/schemas/Image/properties/__os_version",
+    );
     let report = validate_spec(&spec);
     for generation in ["first", "current"] {
         assert!(
@@ -185,8 +209,15 @@ fn errata_survive_a_renamed_page_and_are_per_generation() {
 #[test]
 fn an_attribute_missing_from_image_is_found() {
     let mut spec = spec();
-    remove(&mut spec, "/components/schemas/Image/properties/__whole_image");
-    assert_finding(&validate_spec(&spec), Check::AttributeMissing, "__whole_image");
+    remove(
+        &mut spec,
+        "/components/schemas/Image/properties/__whole_image",
+    );
+    assert_finding(
+        &validate_spec(&spec),
+        Check::AttributeMissing,
+        "__whole_image",
+    );
     let mut spec = self::spec();
     set(
         &mut spec,

@@ -3,8 +3,8 @@
 
 use super::blocks::{Block, Table};
 use super::model::{
-    DocEndpoint, DocField, DocPage, DocParam, DocStatus, ExampleRequest, ExampleResponse,
-    PageKind, ParamLocation,
+    DocEndpoint, DocField, DocPage, DocParam, DocStatus, ExampleRequest, ExampleResponse, PageKind,
+    ParamLocation,
 };
 use super::{ErrorKind, ParseError};
 
@@ -90,10 +90,8 @@ pub(super) fn interpret(file: &str, blocks: &[Block]) -> Result<DocPage, ParseEr
         }
         page.kind = PageKind::Attributes;
     }
-    let rows = page.params.len()
-        + page.fields.len()
-        + page.error_statuses.len()
-        + page.attributes.len();
+    let rows =
+        page.params.len() + page.fields.len() + page.error_statuses.len() + page.attributes.len();
     if tables > 0 && rows == 0 {
         return Err(ParseError::new(file, 0, ErrorKind::NoRows(tables)));
     }
@@ -692,7 +690,11 @@ mod tests {
         let ep = &page.endpoints[0];
         assert_eq!(ep.path, "/v2/{project_id}/images/detail");
         assert_eq!(ep.query_template, ["name", "changes-since", "minDisk"]);
-        let bad = [heading("T", 1), heading("URI", 2), para("GET /v2/x?{oops}=1", 4)];
+        let bad = [
+            heading("T", 1),
+            heading("URI", 2),
+            para("GET /v2/x?{oops}=1", 4),
+        ];
         let err = interpret("p.rst", &bad).expect_err("bad query");
         assert!(matches!(err.kind, ErrorKind::Endpoint(_)), "{err}");
     }

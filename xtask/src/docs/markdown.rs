@@ -473,7 +473,12 @@ fn is_block(name: &str) -> bool {
 /// (`<div class="note">`, `notice`, `caution`, `warning`, ...) are left out of the text and
 /// returned apart, one string each, as `Note: text` (their `NOTE:` title dropped).
 fn element_text(el: ElementRef<'_>) -> (String, Vec<String>) {
-    fn walk(el: ElementRef<'_>, lines: &mut Vec<String>, cur: &mut String, notes: &mut Vec<String>) {
+    fn walk(
+        el: ElementRef<'_>,
+        lines: &mut Vec<String>,
+        cur: &mut String,
+        notes: &mut Vec<String>,
+    ) {
         for child in el.children() {
             match child.value() {
                 Node::Text(t) => cur.push_str(t),

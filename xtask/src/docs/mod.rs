@@ -85,14 +85,20 @@ pub enum ErrorKind {
     EmptyName,
     /// The page names no `METHOD /path` in a URI section and has no attribute table: it is
     /// not a page the validator can check (a wrong format, or not an API page).
-    #[error("the page documents no operation (no `METHOD /path` line in a URI section) and lists no attributes")]
+    #[error(
+        "the page documents no operation (no `METHOD /path` line in a URI section) and lists no attributes"
+    )]
     NoOperation,
     /// The page has tables but none of them yields a parameter, field, status or attribute row.
-    #[error("the page has {0} table(s) but none yields a parameter, response-field, status or attribute row")]
+    #[error(
+        "the page has {0} table(s) but none yields a parameter, response-field, status or attribute row"
+    )]
     NoRows(usize),
     /// A table with a name column in a parameter or response section that is neither read as
     /// parameters nor as fields (its columns are not understood).
-    #[error("table `{0}` has a name column but neither a Mandatory nor a Type column the validator understands; its rows would go unchecked")]
+    #[error(
+        "table `{0}` has a name column but neither a Mandatory nor a Type column the validator understands; its rows would go unchecked"
+    )]
     UnreadTable(String),
     /// An example response body that is not valid JSON.
     #[error("example response body is not valid JSON: {0}")]
@@ -151,7 +157,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<std::process::ExitCode, Strin
     let dir = match args {
         [] => root.join("openapi/docs"),
         [dir] => root.join(dir),
-        _ => return Err(format!("docs: takes at most one folder\n\n{}", crate::usage())),
+        _ => {
+            return Err(format!(
+                "docs: takes at most one folder\n\n{}",
+                crate::usage()
+            ));
+        }
     };
     let pages = load_all(&dir).map_err(|e| e.to_string())?;
     println!("{}", dump_json(&pages));
@@ -170,12 +181,23 @@ pub fn check_page(file_name: &str, text: &str) -> bool {
     match (first, second) {
         (Ok(a), Ok(b)) => {
             let json = dump_json(std::slice::from_ref(&a));
-            assert!(json.starts_with('['), "a parsed page does not serialise: {json}");
-            assert_eq!(json, dump_json(&[b]), "{file_name}: parsed differently twice");
+            assert!(
+                json.starts_with('['),
+                "a parsed page does not serialise: {json}"
+            );
+            assert_eq!(
+                json,
+                dump_json(&[b]),
+                "{file_name}: parsed differently twice"
+            );
             true
         }
         (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{file_name}: failed differently twice");
+            assert_eq!(
+                a.to_string(),
+                b.to_string(),
+                "{file_name}: failed differently twice"
+            );
             assert_eq!(a.file, file_name);
             let lines = text.lines().count();
             assert!(

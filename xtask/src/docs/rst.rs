@@ -323,21 +323,24 @@ impl Rst<'_> {
         let mut j = i + 1;
         let end = loop {
             let Some(line) = self.lines.get(j) else {
-                return Err(self.err(j.saturating_sub(1), ErrorKind::Table(
-                    "simple table is not closed by a `=====` border".into(),
-                )));
+                return Err(self.err(
+                    j.saturating_sub(1),
+                    ErrorKind::Table("simple table is not closed by a `=====` border".into()),
+                ));
             };
             let content = line.get(ind..).unwrap_or("").trim_end();
             if !is_blank(line) && indent(line) < ind {
-                return Err(self.err(j, ErrorKind::Table(
-                    "simple table is not closed by a `=====` border".into(),
-                )));
+                return Err(self.err(
+                    j,
+                    ErrorKind::Table("simple table is not closed by a `=====` border".into()),
+                ));
             }
             if indent(line) == ind && is_simple_border(content) {
                 if simple_spans(&columns(content)) != spans {
-                    return Err(self.err(j, ErrorKind::Table(
-                        "border does not match the table's columns".into(),
-                    )));
+                    return Err(self.err(
+                        j,
+                        ErrorKind::Table("border does not match the table's columns".into()),
+                    ));
                 }
                 if is_end(j + 1) || header_end.is_some() {
                     break j;
@@ -388,7 +391,11 @@ impl Rst<'_> {
                 .iter()
                 .enumerate()
                 .map(|(c, &(start, stop))| {
-                    let stop = if c + 1 == spans.len() { usize::MAX } else { stop };
+                    let stop = if c + 1 == spans.len() {
+                        usize::MAX
+                    } else {
+                        stop
+                    };
                     let cell_lines: Vec<String> = ks
                         .iter()
                         .map(|&k| {
@@ -454,7 +461,10 @@ impl Rst<'_> {
             if let Some(rest) = t.strip_prefix("* ").or_else(|| (t == "*").then_some("")) {
                 let rest = rest.trim_start();
                 rows.push((k + 1, Vec::new()));
-                if let Some(first) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+                if let Some(first) = rest
+                    .strip_prefix("- ")
+                    .or_else(|| (rest == "-").then_some(""))
+                {
                     cell_indent = here + 2;
                     if let Some((_, cells)) = rows.last_mut() {
                         cells.push(vec![first.to_string()]);
@@ -721,7 +731,11 @@ fn cell_text(lines: &[String]) -> (String, Vec<String>) {
     let close = |note: &mut Option<(usize, String, Vec<String>)>, notes: &mut Vec<String>| {
         if let Some((_, kind, body)) = note.take() {
             let (text, inner) = cell_text(&body);
-            notes.push(format!("{kind}: {}", text.replace('\n', " ")).trim_end().to_string());
+            notes.push(
+                format!("{kind}: {}", text.replace('\n', " "))
+                    .trim_end()
+                    .to_string(),
+            );
             notes.extend(inner);
         }
     };
@@ -1115,7 +1129,10 @@ After.
         assert_eq!(t.caption.as_deref(), Some("Table 1 Path parameters"));
         assert_eq!(t.header, ["Parameter", "Mandatory", "Description"]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].cells, ["project_id", "Yes", "Specifies the project ID."]);
+        assert_eq!(
+            t.rows[0].cells,
+            ["project_id", "Yes", "Specifies the project ID."]
+        );
         assert_eq!((t.rows[0].line, t.rows[1].line), (6, 7));
         assert_eq!(t.rows[1].cells[2], "First line and its continuation.");
         assert!(matches!(&b[1], Block::Paragraph { text, .. } if text == "After."));
@@ -1201,7 +1218,10 @@ After.
         );
         assert_eq!(
             t.rows[0].notes[1],
-            ["Note: Shared ones are listed. Really.", "Caution: Inline warning."]
+            [
+                "Note: Shared ones are listed. Really.",
+                "Caution: Inline warning."
+            ]
         );
     }
 

@@ -121,10 +121,12 @@ fn glance_v2_list_images() {
     assert!(!tag.description.contains("NOTE"), "{}", tag.description);
     assert_eq!(
         tag.notes,
-        ["Note: The tagging function has been upgraded. If the tags added before the function \
+        [
+            "Note: The tagging function has been upgraded. If the tags added before the function \
           upgrade are in the format of \"Key.Value\", query tags using \"Key=Value\". For \
           example, an existing tag is a.b. After the tag function upgrade, query the tag using \
-          \"tag=a=b\"."]
+          \"tag=a=b\"."
+        ]
     );
     assert_eq!(param(&p, "limit").ty.as_deref(), Some("Integer"));
     assert_eq!(param(&p, "updated_at").line, 327);

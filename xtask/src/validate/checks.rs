@@ -115,7 +115,14 @@ impl<'s> Checker<'s> {
         field: &str,
         message: String,
     ) {
-        self.push(check, page, op.map(SpecOperation::id), location, field, message);
+        self.push(
+            check,
+            page,
+            op.map(SpecOperation::id),
+            location,
+            field,
+            message,
+        );
     }
 
     fn push(
@@ -250,7 +257,10 @@ impl<'s> Checker<'s> {
                     Some(subject.into()),
                     location,
                     &attr.name,
-                    format!("image attribute `{}` is not a property of the Image schema", attr.name),
+                    format!(
+                        "image attribute `{}` is not a property of the Image schema",
+                        attr.name
+                    ),
                 );
                 continue;
             };
@@ -389,7 +399,11 @@ impl<'s> Checker<'s> {
         };
         let (want, want_items) = doc_type.schema_types();
         let types = self.spec.schema_types(schema);
-        let got = types.iter().copied().find(|t| *t == want).or(types.first().copied());
+        let got = types
+            .iter()
+            .copied()
+            .find(|t| *t == want)
+            .or(types.first().copied());
         let got_items = self
             .spec
             .items(schema)

@@ -175,7 +175,8 @@ fn compare_pages(op: &str, old: &DocPage, cur: &DocPage, out: &mut Vec<Differenc
             ),
         }
     }
-    let statuses = |p: &DocPage| -> Vec<u16> { p.error_statuses.iter().map(|s| s.status).collect() };
+    let statuses =
+        |p: &DocPage| -> Vec<u16> { p.error_statuses.iter().map(|s| s.status).collect() };
     let (sa, sb) = (statuses(old), statuses(cur));
     for s in sa.iter().chain(sb.iter().filter(|s| !sa.contains(s))) {
         push(
@@ -209,7 +210,12 @@ mod tests {
         let d = differences(&[old], &[new]);
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(
-            (d[0].kind, d[0].field.as_str(), d[0].first.as_deref(), d[0].current.as_deref()),
+            (
+                d[0].kind,
+                d[0].field.as_str(),
+                d[0].first.as_deref(),
+                d[0].current.as_deref()
+            ),
             ("default", "a", Some("vhd"), Some("zvhd2"))
         );
         assert_eq!(

@@ -4,9 +4,9 @@
 
 mod checks;
 mod doctext;
-pub mod generations;
 pub mod errata;
 pub mod findings;
+pub mod generations;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -40,8 +40,7 @@ pub fn load_generations(root: &Path) -> Result<Vec<Generation>, String> {
     GENERATIONS
         .iter()
         .map(|(name, dir)| {
-            let pages =
-                crate::docs::load_all(&root.join(dir)).map_err(|e| format!("{dir}/{e}"))?;
+            let pages = crate::docs::load_all(&root.join(dir)).map_err(|e| format!("{dir}/{e}"))?;
             Ok(Generation {
                 name: name.to_string(),
                 pages,
@@ -168,7 +167,12 @@ impl Report {
                 let here = |f: &&Finding| {
                     f.generation == *generation && f.operation.as_deref() == Some(op.as_str())
                 };
-                let recorded = self.recorded.iter().map(|r| &r.finding).filter(here).count();
+                let recorded = self
+                    .recorded
+                    .iter()
+                    .map(|r| &r.finding)
+                    .filter(here)
+                    .count();
                 let unrecorded = self.unrecorded.iter().filter(here).count();
                 let pages = c.pages.iter().cloned().collect::<Vec<_>>().join(", ");
                 let _ = writeln!(

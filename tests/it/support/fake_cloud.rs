@@ -1,5 +1,5 @@
-//! A fake Keystone and IMS on one test server (`tests/support`), for the authentication and
-//! configuration tests (`mod support; mod fake_cloud;`).
+//! A fake Keystone and IMS on one test server ([`crate::support`]), for the authentication and
+//! configuration tests (`crate::support::fake_cloud`).
 //!
 //! * `POST .../v3/auth/tokens` issues `tok-1`, `tok-2`, ... (201, `X-Subject-Token`, a v3
 //!   token body with `issued_at`/`expires_at` `lifetime` apart and a catalog whose `image`
@@ -7,8 +7,6 @@
 //!   `RegionTwo` under `/r2`), or the configured failure.
 //! * Any other request is the IMS: it answers `{"images": []}` when `X-Auth-Token` is a token
 //!   it issued, not expired and not in `rejected`; otherwise 401 as Glance does.
-
-#![allow(dead_code)]
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -7,17 +7,15 @@
 //! (`"virtual_size": null`), empty where it sent an empty list or map (`"tags": []`), and
 //! nothing where it sent nothing.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::fmt;
 
+use crate::support::{CannedResponse, Server};
 use ims::values::{ContainerFormat, DiskFormat, FirmwareType, Flag, ImageStatus, Visibility};
 use serde_json::{Value, json};
-use support::{CannedResponse, Server};
 
 /// The spec this build was generated from.
-const SPEC: &str = include_str!("../openapi/ims.yaml");
+const SPEC: &str = include_str!("../../openapi/ims.yaml");
 
 /// The `reference` example of the 200 response of `GET path`, following a `$ref` to
 /// `components.responses`.
@@ -77,12 +75,7 @@ impl fmt::Display for Difference {
 }
 
 /// Every difference between `original` and `encoded`, by path (`images[1].tags`).
-fn differences(
-    path: &str,
-    original: &Value,
-    encoded: &Value,
-    out: &mut Vec<Difference>,
-) {
+fn differences(path: &str, original: &Value, encoded: &Value, out: &mut Vec<Difference>) {
     let child = |base: &str, key: &str| {
         if base.is_empty() {
             key.to_string()
@@ -389,10 +382,22 @@ fn the_checker_catches_losses() {
         std::panic::catch_unwind(|| assert_round_trip(&original, &encoded)).is_ok()
     };
     assert!(check(original.clone()));
-    assert!(!check(json!({"b": null, "c": [], "d": {"e": "x"}})), "a dropped field");
-    assert!(!check(json!({"a": 1, "c": [], "d": {"e": "x"}})), "a dropped null");
-    assert!(!check(json!({"a": 1, "b": null, "d": {"e": "x"}})), "a dropped empty list");
-    assert!(!check(json!({"a": 1, "b": null, "c": [], "d": {"e": "y"}})), "a changed value");
+    assert!(
+        !check(json!({"b": null, "c": [], "d": {"e": "x"}})),
+        "a dropped field"
+    );
+    assert!(
+        !check(json!({"a": 1, "c": [], "d": {"e": "x"}})),
+        "a dropped null"
+    );
+    assert!(
+        !check(json!({"a": 1, "b": null, "d": {"e": "x"}})),
+        "a dropped empty list"
+    );
+    assert!(
+        !check(json!({"a": 1, "b": null, "c": [], "d": {"e": "y"}})),
+        "a changed value"
+    );
     assert!(
         !check(json!({"a": 1, "b": null, "c": [], "d": {"e": "x"}, "f": 2})),
         "an added field"

@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 use url::Url;
 
 /// The spec this build was generated from.
-const SPEC: &str = include_str!("../openapi/ims.yaml");
+const SPEC: &str = include_str!("../../openapi/ims.yaml");
 
 /// The `reference` example of the 200 response of `GET path`.
 fn example(path: &str) -> Value {
@@ -42,7 +42,10 @@ fn examples() -> Vec<(Body, Value)> {
         (Body::ImageList, example("/v2/images")),
         (Body::CloudImageList, example("/v2/cloudimages")),
         (Body::Image, example("/v2/images/{image_id}")),
-        (Body::ComputeImageList, example("/v2/{project_id}/images/detail")),
+        (
+            Body::ComputeImageList,
+            example("/v2/{project_id}/images/detail"),
+        ),
         (Body::V1ImageList, example("/v1.1/images/detail")),
     ]
 }
@@ -94,10 +97,10 @@ fn any_json() -> impl Strategy<Value = Value> {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<usize>();
     prop_oneof![
-        4 => (at.clone(), leaf()).prop_map(|(at, v)| Mutation::Replace(at, v)),
-        1 => (at.clone(), any_json()).prop_map(|(at, v)| Mutation::Replace(at, v)),
-        2 => at.clone().prop_map(Mutation::Remove),
-        2 => (at.clone(), "[a-z_]{1,10}", leaf()).prop_map(|(at, k, v)| Mutation::AddKey(at, k, v)),
+        4 => (at, leaf()).prop_map(|(at, v)| Mutation::Replace(at, v)),
+        1 => (at, any_json()).prop_map(|(at, v)| Mutation::Replace(at, v)),
+        2 => at.prop_map(Mutation::Remove),
+        2 => (at, "[a-z_]{1,10}", leaf()).prop_map(|(at, k, v)| Mutation::AddKey(at, k, v)),
         1 => at.prop_map(Mutation::WrapInArray),
     ]
 }
@@ -151,7 +154,10 @@ fn remove_key(value: &mut Value, n: &mut usize) -> bool {
 
 fn at_node(value: &mut Value, at: usize, f: impl FnOnce(&mut Value)) {
     let mut n = at % count(value);
-    assert!(visit(value, &mut n, &mut Some(f)), "n is below the node count");
+    assert!(
+        visit(value, &mut n, &mut Some(f)),
+        "n is below the node count"
+    );
 }
 
 fn apply(value: &mut Value, mutation: &Mutation) {
@@ -213,7 +219,9 @@ fn text_of(value: &Value, spoil: &Spoil) -> Vec<u8> {
             let starts: Vec<usize> = text
                 .match_indices("\":")
                 .filter_map(|(end, _)| text[..end].rfind(['{', ',']).map(|s| (s, end)))
-                .filter(|(s, end)| text[s + 1..*end].starts_with('"') && !text[s + 2..*end].contains('"'))
+                .filter(|(s, end)| {
+                    text[s + 1..*end].starts_with('"') && !text[s + 2..*end].contains('"')
+                })
                 .map(|(s, _)| s + 1)
                 .collect();
             if starts.is_empty() {
@@ -290,14 +298,23 @@ proptest! {
 fn origin() -> impl Strategy<Value = (&'static str, &'static str, Option<u16>)> {
     (
         prop::sample::select(vec!["http", "https"]),
-        prop::sample::select(vec!["127.0.0.1", "ims.example.com", "[::1]", "xn--bcher-kva.example"]),
+        prop::sample::select(vec![
+            "127.0.0.1",
+            "ims.example.com",
+            "[::1]",
+            "xn--bcher-kva.example",
+        ]),
         prop::option::of(prop::sample::select(vec![80u16, 443, 8000, 8001])),
     )
 }
 
 fn url_of((scheme, host, port): (&str, &str, Option<u16>), path: &str, query: &str) -> String {
     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
-    let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
     format!("{scheme}://{host}{port}{path}{query}")
 }
 
@@ -305,7 +322,14 @@ fn url_of((scheme, host, port): (&str, &str, Option<u16>), path: &str, query: &s
 fn query() -> impl Strategy<Value = String> {
     prop::collection::vec(
         (
-            prop::sample::select(vec!["limit", "marker", "name", "sort_key", "__imagetype", "a b"]),
+            prop::sample::select(vec![
+                "limit",
+                "marker",
+                "name",
+                "sort_key",
+                "__imagetype",
+                "a b",
+            ]),
             "[a-zA-Z0-9 %+&=#/?\u{e9}\u{202e}]{0,8}",
         ),
         0..5,
@@ -406,28 +430,46 @@ fn signing_input() -> impl Strategy<Value = SigningInput> {
     ]);
     let segment = "[a-zA-Z0-9 %/~._\u{e9}\u{1f600}-]{0,8}";
     (
-        prop::sample::select(vec!["GET", "get", "POST", "PUT", "DELETE", "PATCH", "M-SEARCH"]),
+        prop::sample::select(vec![
+            "GET", "get", "POST", "PUT", "DELETE", "PATCH", "M-SEARCH",
+        ]),
         (origin(), prop::collection::vec(segment, 0..4), query()),
         prop::collection::btree_map(names, header_value(), 0..5),
         prop::collection::vec(any::<u8>(), 0..32),
         ("[A-Z0-9]{1,20}", "[!-~]{1,40}"),
-        (prop::option::of("[a-f0-9]{0,32}"), prop::option::of("[!-~]{0,40}")),
+        (
+            prop::option::of("[a-f0-9]{0,32}"),
+            prop::option::of("[!-~]{0,40}"),
+        ),
         0u64..=253_402_300_799,
     )
-        .prop_map(|(method, (origin, segments, query), headers, body, (ak, sk), (project_id, token), time)| {
-            let path = format!("/{}", segments.join("/"));
-            SigningInput {
-                method: method.to_string(),
-                url: url_of(origin, &path, &query),
-                headers: headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        .prop_map(
+            |(
+                method,
+                (origin, segments, query),
+                headers,
                 body,
-                access_key: ak,
-                secret_key: sk,
-                project_id,
-                security_token: token,
+                (ak, sk),
+                (project_id, token),
                 time,
-            }
-        })
+            )| {
+                let path = format!("/{}", segments.join("/"));
+                SigningInput {
+                    method: method.to_string(),
+                    url: url_of(origin, &path, &query),
+                    headers: headers
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v))
+                        .collect(),
+                    body,
+                    access_key: ak,
+                    secret_key: sk,
+                    project_id,
+                    security_token: token,
+                    time,
+                }
+            },
+        )
 }
 
 proptest! {

@@ -1,10 +1,8 @@
-//! Checks of the test HTTP server itself (`tests/support`), so the other tests can rely on it.
-
-mod support;
+//! Checks of the test HTTP server itself (`tests/it/support`), so the other tests can rely on it.
 
 use std::time::Duration;
 
-use support::{CannedResponse, Server};
+use crate::support::{CannedResponse, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
@@ -91,14 +89,18 @@ async fn responder_scripts_a_sequence() {
 #[tokio::test]
 async fn delays_responses() {
     let server = Server::start(vec![
-        CannedResponse::new(200).delay(Duration::from_millis(500)),
+        CannedResponse::new(200).delay(Duration::from_secs(60)),
         CannedResponse::new(204).delay(Duration::from_millis(50)),
     ]);
-    let http = reqwest::Client::builder()
+    // Only the first request has a timeout: the second waits for its delayed answer however
+    // slow the machine is.
+    let http = reqwest::Client::new();
+    let err = http
+        .get(server.base_url())
         .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let err = http.get(server.base_url()).send().await.unwrap_err();
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     let ok = http.get(server.base_url()).send().await.unwrap();
     assert_eq!(ok.status(), 204);

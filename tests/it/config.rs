@@ -3,16 +3,13 @@
 //! for each missing or bad setting, naming it and where it was read from. The variables
 //! are injected (`ClientBuilder::from_vars`); the process environment is never touched.
 
-mod fake_cloud;
-mod support;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use fake_cloud::FakeCloud;
+use crate::support::fake_cloud::FakeCloud;
+use crate::support::{CannedResponse, Server};
 use ims::{Client, ClientBuilder, ClientInfo, Cloud, ErrorKind};
 use serde_json::json;
-use support::{CannedResponse, Server};
 
 const PASSWORD: &str = "pw-s3cr3t-value";
 

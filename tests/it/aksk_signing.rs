@@ -10,7 +10,7 @@ use ims::signing::{AkSk, X_SDK_DATE, format_sdk_date};
 use serde::Deserialize;
 use url::Url;
 
-const VECTORS: &str = include_str!("vectors/aksk_signing.json");
+const VECTORS: &str = include_str!("../vectors/aksk_signing.json");
 
 #[derive(Deserialize)]
 struct Case {

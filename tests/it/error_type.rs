@@ -2,15 +2,13 @@
 //! message and title, request id, HTML summaries, transport and decode errors, and a
 //! `Display` that says what to check.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{CannedResponse, Server};
 use ims::retry::RetryPolicy;
 use ims::{Client, Context, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{CannedResponse, Server};
 
 const IMAGE_ID: &str = "33ad552d-1149-471c-8190-ff6776174a00";
 
@@ -22,19 +20,18 @@ fn once(base_url: &str) -> Client {
 async fn show_image(response: CannedResponse) -> ims::Error {
     let server = Server::start(vec![response]);
     let client = once(&server.base_url());
-    let error = client
+    client
         .show_image()
         .image_id(IMAGE_ID)
         .send()
         .await
-        .unwrap_err();
-    ims::Error::from(error)
+        .unwrap_err()
 }
 
 async fn list_images(response: CannedResponse) -> ims::Error {
     let server = Server::start(vec![response]);
     let client = once(&server.base_url());
-    ims::Error::from(client.list_images().send().await.unwrap_err())
+    client.list_images().send().await.unwrap_err()
 }
 
 #[tokio::test]
@@ -143,14 +140,12 @@ async fn glance_messages_are_one_line_without_markup() {
         CannedResponse::json(404, &glance).header("X-Openstack-Request-Id", "req-glance-1"),
     ]);
     let client = once(&server.base_url());
-    let error = ims::Error::from(
-        client
-            .show_image()
-            .image_id("nope")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .show_image()
+        .image_id("nope")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Status);
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
     assert_eq!(error.message(), Some("No image found with ID nope"));
@@ -251,7 +246,11 @@ async fn error_bodies_that_are_no_error_object_keep_status_and_body() {
         ("application/json", "", "404 Not Found with an empty body"),
         ("application/json", "[1, 2]", "[1, 2]"),
         ("text/plain", "no such image\n", "no such image"),
-        ("application/json", r#"{"unexpected": true}"#, r#"{"unexpected": true}"#),
+        (
+            "application/json",
+            r#"{"unexpected": true}"#,
+            r#"{"unexpected": true}"#,
+        ),
     ] {
         let error = show_image(CannedResponse::text(404, content_type, body)).await;
         assert_eq!(error.kind(), ErrorKind::Status, "{body:?}");
@@ -267,14 +266,12 @@ async fn connect_errors_name_the_operation_and_what_to_check() {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let client = once(&format!("http://127.0.0.1:{port}/prefix"));
-    let error = ims::Error::from(
-        client
-            .show_image()
-            .image_id("abc")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = client
+        .show_image()
+        .image_id("abc")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Connect);
     assert_eq!(error.operation(), Some("show_image"));
     assert_eq!(
@@ -305,7 +302,7 @@ async fn timeouts_say_so() {
         Context::default()
             .with_retry(RetryPolicy::none().attempt_timeout(Some(Duration::from_millis(200)))),
     );
-    let error = ims::Error::from(client.list_images().limit(3).send().await.unwrap_err());
+    let error = client.list_images().limit(3).send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.is_timeout());
     assert_eq!(error.operation(), Some("list_images"));
@@ -343,10 +340,12 @@ async fn a_success_body_that_does_not_decode() {
 #[tokio::test]
 async fn a_request_missing_a_parameter() {
     let client = once("http://127.0.0.1:9");
-    let error = ims::Error::from(client.show_image().send().await.unwrap_err());
+    let error = client.show_image().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert!(
-        error.to_string().starts_with("show_image: invalid request: "),
+        error
+            .to_string()
+            .starts_with("show_image: invalid request: "),
         "{error}"
     );
 }

@@ -111,7 +111,12 @@ async fn a_redirect_to_another_host_is_not_followed_and_nothing_reaches_it() {
     let elsewhere = Raw::start("127.0.0.2", |_, _, s| json_response(s, &image("x")));
     let target = format!("{}/v2/images/x", elsewhere.url());
     let server = Raw::start("127.0.0.1", move |_, _, s| {
-        respond(s, "307 Temporary Redirect", &format!("Location: {target}\r\n"), b"")
+        respond(
+            s,
+            "307 Temporary Redirect",
+            &format!("Location: {target}\r\n"),
+            b"",
+        )
     });
     let client = Client::new(
         &server.url(),
@@ -124,7 +129,11 @@ async fn a_redirect_to_another_host_is_not_followed_and_nothing_reaches_it() {
         Some(ims::http::RedirectProblem::OtherOrigin { to }) if to.contains("127.0.0.2")
     ));
     assert_eq!(error.operation(), Some("show_image"));
-    assert_eq!(elsewhere.connections(), 0, "nothing was sent to the other host");
+    assert_eq!(
+        elsewhere.connections(),
+        0,
+        "nothing was sent to the other host"
+    );
     assert!(!format!("{error} {error:?}").contains("secret-token"));
 }
 
@@ -133,19 +142,40 @@ async fn a_redirect_loop_is_reported_as_a_loop() {
     let server = Raw::start("127.0.0.1", |_, _, s| {
         respond(s, "302 Found", "Location: /v2/images/x\r\n", b"")
     });
-    let error = client(&server.url(), 1).show_image().image_id("x").send().await.unwrap_err();
+    let error = client(&server.url(), 1)
+        .show_image()
+        .image_id("x")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Redirect);
-    assert!(matches!(error.redirect(), Some(ims::http::RedirectProblem::Loop { .. })), "{error:?}");
+    assert!(
+        matches!(
+            error.redirect(),
+            Some(ims::http::RedirectProblem::Loop { .. })
+        ),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("loop"), "{error}");
 }
 
 #[tokio::test]
 async fn same_origin_redirects_are_followed_a_few_times() {
     let server = Raw::start("127.0.0.1", |n, _, s| match n {
-        0 => respond(s, "307 Temporary Redirect", "Location: /v2/images/y\r\n", b""),
+        0 => respond(
+            s,
+            "307 Temporary Redirect",
+            "Location: /v2/images/y\r\n",
+            b"",
+        ),
         _ => json_response(s, &image("y")),
     });
-    let image = client(&server.url(), 1).show_image().image_id("x").send().await.unwrap();
+    let image = client(&server.url(), 1)
+        .show_image()
+        .image_id("x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(image.id, "y");
 }
 
@@ -158,10 +188,17 @@ async fn a_declared_huge_body_is_refused_before_reading() {
         std::thread::sleep(Duration::from_secs(2));
     });
     let before = peak_rss();
-    let error = client(&server.url(), 1).list_images().send().await.unwrap_err();
+    let error = client(&server.url(), 1)
+        .list_images()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::BodyTooLarge, "{error:?}");
     assert!(error.to_string().contains("209715200 bytes"), "{error}");
-    assert!(peak_rss() - before < 16 << 20, "nothing of the body was kept");
+    assert!(
+        peak_rss() - before < 16 << 20,
+        "nothing of the body was kept"
+    );
 }
 
 #[tokio::test]
@@ -192,7 +229,8 @@ async fn an_endless_body_is_cut_at_the_cap_and_memory_stays_bounded() {
 async fn a_body_cut_short_is_a_transport_error_and_is_retried() {
     let server = Raw::start("127.0.0.1", |n, _, s| match n {
         0 => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
             let _ = s.write_all(head.as_bytes());
             let _ = s.write_all(b"{\"images\": [");
         }
@@ -203,18 +241,29 @@ async fn a_body_cut_short_is_a_transport_error_and_is_retried() {
     assert_eq!(server.connections(), 2, "the cut body was retried");
 
     let once = Raw::start("127.0.0.1", |_, _, s| {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
         let _ = s.write_all(head.as_bytes());
         let _ = s.write_all(b"{\"images\": [");
     });
-    let error = client(&once.url(), 1).list_images().send().await.unwrap_err();
+    let error = client(&once.url(), 1)
+        .list_images()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error:?}");
-    assert!(!error.to_string().contains("Check that the endpoint is the IMS service"));
+    assert!(
+        !error
+            .to_string()
+            .contains("Check that the endpoint is the IMS service")
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out_within_the_overall_deadline() {
-    let server = Raw::start("127.0.0.1", |_, _, _| std::thread::sleep(Duration::from_secs(10)));
+    let server = Raw::start("127.0.0.1", |_, _, _| {
+        std::thread::sleep(Duration::from_secs(10))
+    });
     let policy = RetryPolicy::default().timeouts(
         Timeouts::default()
             .attempt(Duration::from_millis(300))
@@ -223,7 +272,11 @@ async fn a_server_that_never_answers_times_out_within_the_overall_deadline() {
     let client = Client::new(&server.url(), Context::default().with_retry(policy));
     let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
-    assert!(server.connections() <= 3, "{} attempts", server.connections());
+    assert!(
+        server.connections() <= 3,
+        "{} attempts",
+        server.connections()
+    );
 }
 
 #[tokio::test]
@@ -242,7 +295,11 @@ async fn one_bad_image_names_its_field_and_id_and_does_not_sink_the_listing() {
     assert!(error.to_string().contains("images[1].min_disk"), "{error}");
 
     let results: Vec<_> = client.list_images().into_stream().collect().await;
-    let ids: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).map(|i| i.id.as_str()).collect();
+    let ids: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|i| i.id.as_str())
+        .collect();
     assert_eq!(ids, ["a", "c"]);
     let errors: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     assert_eq!(errors.len(), 1);
@@ -253,8 +310,14 @@ async fn one_bad_image_names_its_field_and_id_and_does_not_sink_the_listing() {
 
 #[tokio::test]
 async fn an_object_where_the_list_belongs_names_the_field() {
-    let server = Raw::start("127.0.0.1", |_, _, s| json_response(s, &json!({"images": {"a": 1}})));
-    let error = client(&server.url(), 1).list_images().send().await.unwrap_err();
+    let server = Raw::start("127.0.0.1", |_, _, s| {
+        json_response(s, &json!({"images": {"a": 1}}))
+    });
+    let error = client(&server.url(), 1)
+        .list_images()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.path(), Some("images"));
 }
@@ -281,7 +344,12 @@ async fn nulls_everywhere_decode_and_serialise_back_as_sent() {
 async fn duplicate_keys_keep_the_last_value() {
     let body = r#"{"images": [{"id": "d", "min_disk": 1, "min_disk": 2}]}"#;
     let server = Raw::start("127.0.0.1", move |_, _, s| {
-        respond(s, "200 OK", "Content-Type: application/json\r\n", body.as_bytes())
+        respond(
+            s,
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            body.as_bytes(),
+        )
     });
     let images = client(&server.url(), 1).list_images().all().await.unwrap();
     assert_eq!(images[0].min_disk, Some(2));
@@ -291,30 +359,68 @@ async fn duplicate_keys_keep_the_last_value() {
 async fn bodies_that_are_not_json_say_what_they_are_without_quoting_binary() {
     let gzip: &'static [u8] = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\xae\x05\x00";
     let cases: Vec<(&'static str, &'static [u8], &'static str)> = vec![
-        ("Content-Type: application/json\r\nContent-Encoding: gzip\r\n", gzip, "compressed"),
+        (
+            "Content-Type: application/json\r\nContent-Encoding: gzip\r\n",
+            gzip,
+            "compressed",
+        ),
         ("Content-Type: application/json\r\n", b"", "empty"),
-        ("Content-Type: application/json\r\n", b"{\"images\": [\"\xff\xfe\"]}", "not UTF-8"),
-        ("Content-Type: text/html\r\n", b"<html><body>maintenance</body></html>", "text/html"),
-        ("Content-Type: application/json\r\n", b"{\"images\": [{\"id\": ", "EOF while parsing"),
+        (
+            "Content-Type: application/json\r\n",
+            b"{\"images\": [\"\xff\xfe\"]}",
+            "not UTF-8",
+        ),
+        (
+            "Content-Type: text/html\r\n",
+            b"<html><body>maintenance</body></html>",
+            "text/html",
+        ),
+        (
+            "Content-Type: application/json\r\n",
+            b"{\"images\": [{\"id\": ",
+            "EOF while parsing",
+        ),
     ];
     for (headers, body, expected) in cases {
-        let server = Raw::start("127.0.0.1", move |_, _, s| respond(s, "200 OK", headers, body));
-        let error = client(&server.url(), 1).list_images().send().await.unwrap_err();
+        let server = Raw::start("127.0.0.1", move |_, _, s| {
+            respond(s, "200 OK", headers, body)
+        });
+        let error = client(&server.url(), 1)
+            .list_images()
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode, "{expected}: {error:?}");
         let text = error.to_string();
         assert!(text.contains(expected), "{text}");
-        assert!(!text.contains('\u{fffd}') && !text.contains('\u{1f}'), "{text}");
+        assert!(
+            !text.contains('\u{fffd}') && !text.contains('\u{1f}'),
+            "{text}"
+        );
     }
 }
 
 #[tokio::test]
 async fn deep_nesting_is_an_error_not_a_crash() {
     let depth = 100_000;
-    let body = format!("{{\"images\": [{{\"id\": \"n\", \"x\": {}{}}}]}}", "[".repeat(depth), "]".repeat(depth));
+    let body = format!(
+        "{{\"images\": [{{\"id\": \"n\", \"x\": {}{}}}]}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let server = Raw::start("127.0.0.1", move |_, _, s| {
-        respond(s, "200 OK", "Content-Type: application/json\r\n", body.as_bytes())
+        respond(
+            s,
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            body.as_bytes(),
+        )
     });
-    let error = client(&server.url(), 1).list_images().send().await.unwrap_err();
+    let error = client(&server.url(), 1)
+        .list_images()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert!(error.to_string().contains("recursion limit"), "{error}");
 }
@@ -324,26 +430,47 @@ async fn odd_unicode_decodes_byte_exact() {
     let name = "a\u{200d}b\u{202e}c\u{0}d\u{1f600}";
     let body = json!({"id": "u", "name": name, "tags": ["\u{202e}"]});
     let server = Raw::start("127.0.0.1", move |_, _, s| json_response(s, &body));
-    let image = client(&server.url(), 1).show_image().image_id("u").send().await.unwrap();
+    let image = client(&server.url(), 1)
+        .show_image()
+        .image_id("u")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(image.name.as_deref(), Some(name));
 
     let surrogate = r#"{"id": "s", "name": "\ud800"}"#;
     let server = Raw::start("127.0.0.1", move |_, _, s| {
-        respond(s, "200 OK", "Content-Type: application/json\r\n", surrogate.as_bytes())
+        respond(
+            s,
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            surrogate.as_bytes(),
+        )
     });
-    let error = client(&server.url(), 1).show_image().image_id("s").send().await.unwrap_err();
+    let error = client(&server.url(), 1)
+        .show_image()
+        .image_id("s")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.path(), Some("name"));
 }
 
 #[tokio::test]
 async fn a_cross_host_next_link_is_refused_and_nothing_reaches_the_other_host() {
-    let elsewhere = Raw::start("127.0.0.2", |_, _, s| json_response(s, &json!({"images": []})));
+    let elsewhere = Raw::start("127.0.0.2", |_, _, s| {
+        json_response(s, &json!({"images": []}))
+    });
     let next = format!("{}/v2/images?marker=a", elsewhere.url());
     let server = Raw::start("127.0.0.1", move |_, _, s| {
         json_response(s, &json!({"images": [image("a")], "next": next}))
     });
-    let results: Vec<_> = client(&server.url(), 1).list_images().into_stream().collect().await;
+    let results: Vec<_> = client(&server.url(), 1)
+        .list_images()
+        .into_stream()
+        .collect()
+        .await;
     assert!(results[0].is_ok());
     let error = results[1].as_ref().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Paging);
@@ -353,10 +480,23 @@ async fn a_cross_host_next_link_is_refused_and_nothing_reaches_the_other_host() 
 #[tokio::test]
 async fn a_next_link_loop_stops() {
     let server = Raw::start("127.0.0.1", |_, _, s| {
-        json_response(s, &json!({"images": [image("a")], "next": "/v2/images?marker=a"}))
+        json_response(
+            s,
+            &json!({"images": [image("a")], "next": "/v2/images?marker=a"}),
+        )
     });
-    let results: Vec<_> = client(&server.url(), 1).list_images().into_stream().collect().await;
-    assert!(results.last().unwrap().as_ref().is_err_and(|e| e.kind() == ErrorKind::Paging));
+    let results: Vec<_> = client(&server.url(), 1)
+        .list_images()
+        .into_stream()
+        .collect()
+        .await;
+    assert!(
+        results
+            .last()
+            .unwrap()
+            .as_ref()
+            .is_err_and(|e| e.kind() == ErrorKind::Paging)
+    );
     assert!(server.connections() <= 3);
 }
 
@@ -367,14 +507,26 @@ async fn a_next_link_that_drops_the_filters_keeps_them() {
     let server = Raw::start("127.0.0.1", move |n, line, s| {
         record.lock().unwrap().push(line.to_string());
         match n {
-            0 => json_response(s, &json!({"images": [image("a")], "next": "/v2/images?marker=a"})),
+            0 => json_response(
+                s,
+                &json!({"images": [image("a")], "next": "/v2/images?marker=a"}),
+            ),
             _ => json_response(s, &json!({"images": []})),
         }
     });
-    let all = client(&server.url(), 1).list_images().name("x").limit(1).all().await.unwrap();
+    let all = client(&server.url(), 1)
+        .list_images()
+        .name("x")
+        .limit(1)
+        .all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 1);
     let lines = seen.lock().unwrap().clone();
-    assert!(lines[1].contains("name=x") && lines[1].contains("marker=a"), "{lines:?}");
+    assert!(
+        lines[1].contains("name=x") && lines[1].contains("marker=a"),
+        "{lines:?}"
+    );
 }
 
 #[tokio::test]
@@ -383,7 +535,12 @@ async fn a_50000_image_page_decodes_under_the_default_cap() {
     let body = json!({"images": images}).to_string();
     let size = body.len() as u64;
     let server = Raw::start("127.0.0.1", move |_, _, s| {
-        respond(s, "200 OK", "Content-Type: application/json\r\n", body.as_bytes())
+        respond(
+            s,
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            body.as_bytes(),
+        )
     });
     let page = client(&server.url(), 1).list_images().send().await.unwrap();
     assert_eq!(page.images.len(), 50_000);
@@ -392,16 +549,21 @@ async fn a_50000_image_page_decodes_under_the_default_cap() {
 
 #[tokio::test]
 async fn streams_own_their_client_and_move_into_tasks() {
-    let server = Raw::start("127.0.0.1", |_, _, s| json_response(s, &json!({"images": [image("a")]})));
+    let server = Raw::start("127.0.0.1", |_, _, s| {
+        json_response(s, &json!({"images": [image("a")]}))
+    });
     let stream = client(&server.url(), 1).list_images().into_stream();
-    let count = tokio::spawn(async move { stream.count().await }).await.unwrap();
+    let count = tokio::spawn(async move { stream.count().await })
+        .await
+        .unwrap();
     assert_eq!(count, 1);
 }
 
 #[tokio::test]
 async fn a_slow_body_is_cut_by_the_deadline() {
     let server = Raw::start("127.0.0.1", |_, _, s| {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
         let _ = s.write_all(head.as_bytes());
         for _ in 0..100 {
             if s.write_all(b" ").is_err() {
@@ -432,10 +594,19 @@ async fn json_under_another_content_type_still_decodes() {
 
 #[tokio::test]
 async fn flags_as_booleans_decode_and_stay_booleans() {
-    let sent = json!({"id": "f", "__isregistered": true, "__support_kvm": "true", "protected": false});
+    let sent =
+        json!({"id": "f", "__isregistered": true, "__support_kvm": "true", "protected": false});
     let body = sent.clone();
     let server = Raw::start("127.0.0.1", move |_, _, s| json_response(s, &body));
-    let image = client(&server.url(), 1).show_image().image_id("f").send().await.unwrap();
-    assert_eq!(image.isregistered.as_ref().and_then(|f| f.as_bool()), Some(true));
+    let image = client(&server.url(), 1)
+        .show_image()
+        .image_id("f")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        image.isregistered.as_ref().and_then(|f| f.as_bool()),
+        Some(true)
+    );
     assert_eq!(serde_json::to_value(&*image).unwrap(), sent);
 }

@@ -8,8 +8,6 @@
 //! `tracing::subscriber::set_default`, loses events now and then when tests run in parallel:
 //! callsite interest is cached process-wide.)
 
-#![allow(dead_code)]
-
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
@@ -31,11 +29,11 @@ pub struct SpanRecord {
     pub fields: BTreeMap<String, String>,
 }
 
-/// An event: target, level and fields (the message under `message`).
+/// An event: the span it happened in and its fields (the message under `message`).
 #[derive(Clone, Debug)]
 pub struct EventRecord {
-    pub target: String,
-    pub level: tracing::Level,
+    /// The name of the span the event happened in, if any.
+    pub span: Option<String>,
     pub fields: BTreeMap<String, String>,
 }
 
@@ -167,12 +165,11 @@ where
         }
     }
 
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let record = EventRecord {
-            target: event.metadata().target().to_string(),
-            level: *event.metadata().level(),
+            span: ctx.event_span(event).map(|span| span.name().to_string()),
             fields: fields.0,
         };
         let thread = std::thread::current().id();

@@ -6,8 +6,7 @@
 //! The tests read `. .openstack/env`'s variables; without them they print a "skipped" line and
 //! pass, except in CI (`CI=true`), where they fail.
 
-mod capture;
-
+use crate::support::capture;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
@@ -169,7 +168,7 @@ async fn glance_rejects_a_bad_fixed_token_with_a_readable_error() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     assert_eq!(error.operation(), Some("list_images"));
     assert_eq!(error.title(), Some("Unauthorized"));
@@ -266,7 +265,7 @@ async fn work_spanning_the_token_expiry_renews_the_token_before_sending() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(old.list_images().send().await.unwrap_err());
+    let error = old.list_images().send().await.unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::UNAUTHORIZED));
     let _ = writeln!(
         std::io::stderr(),

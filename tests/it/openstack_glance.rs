@@ -664,7 +664,10 @@ async fn an_unknown_image_is_a_typed_404() {
                 message.contains(&format!("No image found with ID {id}")),
                 "{message}"
             );
-            assert!(error.raw_body().unwrap().contains("404 Not Found"), "the body as received");
+            assert!(
+                error.raw_body().unwrap().contains("404 Not Found"),
+                "the body as received"
+            );
         }
         other => panic!("expected a 404 error response, got {other:?}"),
     }
@@ -760,7 +763,14 @@ async fn every_image_serialised_again_is_what_glance_sent() {
     for image in &typed {
         nulls += image.presence.iter().count();
         let again = serde_json::to_value(image).unwrap();
-        assert_eq!(&again, &sent[&image.id], "image {} changed in the round trip", image.id);
+        assert_eq!(
+            &again, &sent[&image.id],
+            "image {} changed in the round trip",
+            image.id
+        );
     }
-    assert!(nulls > 0, "some image has null fields (queued images: size, checksum)");
+    assert!(
+        nulls > 0,
+        "some image has null fields (queued images: size, checksum)"
+    );
 }

@@ -1,9 +1,7 @@
 //! The `ims` command-line tool, run as a process against a server on 127.0.0.1.
 
-mod support;
-
+use crate::support::{CannedResponse, Server};
 use serde_json::{Value, json};
-use support::{CannedResponse, Server};
 
 /// Runs the `ims` binary with a clean environment (no credentials, no clouds.yaml) plus
 /// `vars`, returning (exit code, stdout, stderr).

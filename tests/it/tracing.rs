@@ -2,18 +2,15 @@
 //! credential (token, password, secret key, signature) in any span, event, formatted log
 //! line, `Debug` output or error message.
 
-mod capture;
-mod fake_cloud;
-mod support;
-
+use crate::support::capture;
 use std::time::Duration;
 
-use fake_cloud::FakeCloud;
+use crate::support::fake_cloud::FakeCloud;
+use crate::support::{CannedResponse, Server};
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
 use ims::{Client, ClientBuilder};
 use serde_json::json;
-use support::{CannedResponse, Server};
 
 const PASSWORD: &str = "pw-s3cr3t-value";
 const SECRET_KEY: &str = "sk-s3cr3t-value";
@@ -119,7 +116,7 @@ async fn no_credential_is_ever_traced_or_printed() {
         ));
     });
     keystone.invalidate();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     assert_eq!(error.kind(), ims::ErrorKind::Auth);
     printed.extend([error.to_string(), format!("{error:?}")]);
 
@@ -136,7 +133,7 @@ async fn no_credential_is_ever_traced_or_printed() {
         .build()
         .await
         .unwrap();
-    let error = ims::Error::from(client.list_images().send().await.unwrap_err());
+    let error = client.list_images().send().await.unwrap_err();
     printed.extend([
         error.to_string(),
         format!("{error:?}"),

@@ -1,4 +1,5 @@
-//! A small real HTTP/1.1 server for the integration tests (`mod support;`).
+//! A small real HTTP/1.1 server for the integration tests (`crate::support`), with the fake
+//! cloud ([`fake_cloud`]) and the trace capture ([`capture`]) built on it or beside it.
 //!
 //! It listens on `127.0.0.1` on an ephemeral port, records every request exactly as received
 //! (method, raw request target, headers, body, arrival time) and answers each one from a list of
@@ -19,7 +20,8 @@
 //! assert_eq!(server.requests()[0].path(), "/v2/images");
 //! ```
 
-#![allow(dead_code)]
+pub mod capture;
+pub mod fake_cloud;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -28,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 
 /// Largest request head (request line and headers) the server accepts.
@@ -186,6 +189,8 @@ pub type Responder = dyn Fn(&RecordedRequest) -> CannedResponse + Send + Sync;
 pub struct Server {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    /// Notified whenever a request is recorded.
+    arrived: Arc<Notify>,
     task: JoinHandle<()>,
 }
 
@@ -226,6 +231,8 @@ impl Server {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let responder: Arc<Responder> = Arc::new(responder);
         let recorded = Arc::clone(&requests);
+        let arrived = Arc::new(Notify::new());
+        let notify = Arc::clone(&arrived);
         let task = tokio::spawn(async move {
             // Dropping the set (when this task is aborted) aborts every connection.
             let mut connections = JoinSet::new();
@@ -236,6 +243,7 @@ impl Server {
                 connections.spawn(serve_connection(
                     stream,
                     Arc::clone(&recorded),
+                    Arc::clone(&notify),
                     Arc::clone(&responder),
                 ));
                 while connections.try_join_next().is_some() {}
@@ -244,6 +252,7 @@ impl Server {
         Server {
             addr,
             requests,
+            arrived,
             task,
         }
     }
@@ -261,6 +270,33 @@ impl Server {
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `n` requests have been received (an event, not a time: a busy
+    /// machine only makes it later), and returns them all. Panics after a minute, so that a
+    /// request that never comes fails the test instead of hanging it.
+    pub async fn wait_for_requests(&self, n: usize) -> Vec<RecordedRequest> {
+        let arrived = async {
+            loop {
+                let notified = self.arrived.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if self.requests.lock().unwrap().len() >= n {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        if tokio::time::timeout(Duration::from_secs(60), arrived)
+            .await
+            .is_err()
+        {
+            panic!(
+                "fewer than {n} requests after a minute: {:#?}",
+                self.requests()
+            );
+        }
+        self.requests()
     }
 
     /// The only request received so far; panics unless there was exactly one.
@@ -285,6 +321,7 @@ impl Drop for Server {
 async fn serve_connection(
     stream: TcpStream,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    arrived: Arc<Notify>,
     responder: Arc<Responder>,
 ) {
     let (read, mut write) = stream.into_split();
@@ -309,6 +346,7 @@ async fn serve_connection(
             all.push(request.clone());
             request
         };
+        arrived.notify_waiters();
         let response = responder(&request);
         if let Some(delay) = response.delay {
             tokio::time::sleep(delay).await;

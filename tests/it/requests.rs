@@ -9,11 +9,9 @@
 //! `__imagetype=gold&protected=true&visibility=public`. `query_order_is_by_wire_name` pins
 //! that order down.
 
-mod support;
-
+use crate::support::{CannedResponse, RecordedRequest, Server};
 use ims::values::{DiskFormat, ImageType, MemberStatus, SortKey, Visibility};
 use serde_json::json;
-use support::{CannedResponse, RecordedRequest, Server};
 
 /// The project of the documented examples.
 const PROJECT: &str = "9c53a566cb3443ab910cf0daebca90c4";
@@ -301,9 +299,6 @@ async fn malformed_time_filter_is_refused_locally() {
         .send()
         .await
         .unwrap_err();
-    assert!(
-        err.kind() == ims::ErrorKind::InvalidRequest,
-        "{err:?}"
-    );
+    assert!(err.kind() == ims::ErrorKind::InvalidRequest, "{err:?}");
     assert!(server.requests().is_empty());
 }
