@@ -294,9 +294,9 @@ impl Error {
     ) -> Error {
         let mut detail = String::new();
         if !path.is_empty() && path != "." {
-            detail.push_str(&format!("at `{path}`"));
+            detail.push_str(&format!("at `{}`", escaped(&path)));
             if let Some(id) = &item_id {
-                detail.push_str(&format!(" (image {id})"));
+                detail.push_str(&format!(" (image {})", escaped(id)));
             }
             detail.push_str(": ");
         }
@@ -698,6 +698,20 @@ fn not_json(reply: &Reply) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `text` (a key or an id the service sent) for a one-line message: control characters
+/// (newlines, escape sequences) written as escapes, never raw.
+fn escaped(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// serde_json's message without its ` at line 1 column 470` (the path says where).

@@ -504,3 +504,19 @@ fn documented_examples_pass_the_checks() {
         }
     }
 }
+
+/// Bodies the AFL++ `decode` target crashed on (fuzz/README.md), through the same checks.
+#[test]
+fn fuzz_regressions() {
+    for body in [
+        include_bytes!("fuzz_regressions/decode-1.json").as_slice(),
+        include_bytes!("fuzz_regressions/decode-2.json").as_slice(),
+    ] {
+        for kind in [Body::Image, Body::V1ImageList] {
+            fuzzing::check_body(kind, body);
+        }
+        for list in List::ALL {
+            fuzzing::check_page(list, body);
+        }
+    }
+}
