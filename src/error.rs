@@ -702,7 +702,7 @@ fn not_json(reply: &Reply) -> Option<String> {
 
 /// `text` (a key or an id the service sent) for a one-line message: control characters
 /// (newlines, escape sequences) written as escapes, never raw.
-fn escaped(text: &str) -> String {
+pub(crate) fn escaped(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

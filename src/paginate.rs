@@ -404,7 +404,10 @@ pub(crate) fn next_marker<L: Listing>(
                 link: link.to_string(),
                 reason,
             },
-            format!("the service's next link ({link}) cannot be followed: {reason}"),
+            format!(
+                "the service's next link ({}) cannot be followed: {reason}",
+                crate::error::escaped(link)
+            ),
         )
     };
     let resolved = page_url
@@ -421,13 +424,14 @@ pub(crate) fn next_marker<L: Listing>(
     };
     if let Some(what) = elsewhere {
         let endpoint = page_url.origin().ascii_serialization();
+        let shown = crate::error::escaped(link);
         return Err(Error::for_paging(
             operation,
             PagingProblem::ForeignLink {
                 link: link.to_string(),
             },
             format!(
-                "the service's next link points to another {what} ({link}), not to the client's \
+                "the service's next link points to another {what} ({shown}), not to the client's \
                  endpoint {endpoint}; it was not followed"
             ),
         ));

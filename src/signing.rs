@@ -395,11 +395,17 @@ impl AkSk {
         mac.update(string_to_sign.as_bytes());
         let signature = hex::encode(mac.finalize().into_bytes());
 
+        // The access key goes into a header as it is: visible ASCII only.
+        if !self.access_key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(SignError::InvalidHeaderValue(AUTHORIZATION));
+        }
         let authorization = format!(
             "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
             self.access_key
         );
-        let mut authorization = HeaderValue::from_bytes(authorization.as_bytes())
+        // `HeaderValue::from_str` takes visible ASCII only: an access key with other
+        // characters cannot be sent in a header, and is refused rather than sent garbled.
+        let mut authorization = HeaderValue::from_str(&authorization)
             .map_err(|_| SignError::InvalidHeaderValue(AUTHORIZATION))?;
         authorization.set_sensitive(true);
         added.insert(AUTHORIZATION, authorization);

@@ -520,3 +520,20 @@ fn fuzz_regressions() {
         }
     }
 }
+
+/// A next link with a newline (the AFL++ `next_link` target) and an access key that is not
+/// visible ASCII (the `aksk` target): refused with one-line errors, never sent garbled.
+#[test]
+fn fuzz_regressions_of_links_and_signing() {
+    let text = String::from_utf8_lossy(include_bytes!("fuzz_regressions/next_link-1.txt"));
+    let (page, link) = text.split_once('\n').unwrap();
+    let page = Url::parse(page)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        .unwrap_or_else(|| Url::parse("http://127.0.0.1:8000/v2/images?limit=5").unwrap());
+    for list in [Linked::Images, Linked::ComputeImages] {
+        fuzzing::check_next_link(list, link, &page);
+    }
+    let input = SigningInput::from_bytes(include_bytes!("fuzz_regressions/aksk-1.txt")).unwrap();
+    fuzzing::check_signing(&input);
+}
