@@ -52,6 +52,7 @@ enum Output {
 #[derive(Subcommand)]
 enum Command {
     /// The OpenStack Image API v2 operations (`/v2/images`).
+    #[command(visible_alias = "image")]
     Images {
         #[command(subcommand)]
         command: ImagesCommand,
