@@ -1,6 +1,8 @@
 //! Generates the typed client from `openapi/ims.yaml` into `$OUT_DIR/ims_generated.rs` (with
-//! `codegen`: progenitor, then our rewrite of its output). `tests/it/generated_code.rs` compares
-//! it with the committed snapshot that `cargo xtask codegen` writes.
+//! `codegen`: progenitor, then our rewrite of its output), and the command-line surface of its
+//! operations into `$OUT_DIR/ims_cli.rs` (included by the `ims` binary).
+//! `tests/it/generated_code.rs` compares the client with the committed snapshot that
+//! `cargo xtask codegen` writes.
 
 use std::path::PathBuf;
 
@@ -13,9 +15,14 @@ fn main() {
     };
     let spec = std::fs::read_to_string(&spec_path)
         .unwrap_or_else(|e| fail(format!("cannot read {}: {e}", spec_path.display())));
-    let code = ims_codegen::generate(&spec).unwrap_or_else(|e| fail(e.to_string()));
+    let generated = ims_codegen::generate_all(&spec).unwrap_or_else(|e| fail(e.to_string()));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let out = out_dir.join("ims_generated.rs");
-    std::fs::write(&out, code)
-        .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));
+    for (name, code) in [
+        ("ims_generated.rs", &generated.client),
+        ("ims_cli.rs", &generated.cli),
+    ] {
+        let out = out_dir.join(name);
+        std::fs::write(&out, code)
+            .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", out.display())));
+    }
 }

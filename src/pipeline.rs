@@ -96,6 +96,7 @@ pub(crate) async fn fetch(
         operation,
         method = %request.method(),
         path = request.url().path(),
+        url = %request.url(),
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
         request_id = tracing::field::Empty,

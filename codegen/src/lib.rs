@@ -4,6 +4,7 @@
 //! of the generated code and check that derived files are fresh), so the generator settings
 //! live here once.
 
+mod cli;
 mod rewrite;
 pub mod values;
 
@@ -90,6 +91,20 @@ pub fn settings() -> GenerationSettings {
 /// Generates the client source (formatted Rust) from the spec text: progenitor's output with
 /// our changes to it (see `rewrite.rs`).
 pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
+    Ok(generate_all(spec_yaml)?.client)
+}
+
+/// What [`generate_all`] makes from the spec.
+pub struct Generated {
+    /// The client (formatted Rust), included by `src/generated.rs`.
+    pub client: String,
+    /// The command-line surface of every operation (see `cli.rs`), included by the `ims`
+    /// binary.
+    pub cli: String,
+}
+
+/// Generates the client and its command-line surface from the spec text.
+pub fn generate_all(spec_yaml: &str) -> Result<Generated, CodegenError> {
     let spec = parse_spec(spec_yaml)?;
     let mut settings = settings();
     for (schema, rust_type) in values::replacements(&spec)? {
@@ -106,7 +121,11 @@ pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
     rewrite::apply(&mut file, &parameter_docs(&spec))?;
-    Ok(prettyplease::unparse(&file))
+    let cli = cli::generate(&spec, &file)?;
+    Ok(Generated {
+        client: prettyplease::unparse(&file),
+        cli,
+    })
 }
 
 /// The description of every parameter, by operation and parameter, under the names of the

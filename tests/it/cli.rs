@@ -31,38 +31,63 @@ fn image(id: &str, name: &str) -> Value {
            "__os_type": "Linux", "tags": ["a=b"], "virtual_size": null, "x_unknown": {"kept": true}})
 }
 
+/// Serves `pages` (lists of images) by marker: the first page without one, each next page
+/// after the last id of the previous, with `next` links as Glance writes them.
+fn paged_server(pages: Vec<Vec<Value>>) -> Server {
+    Server::with_responder(move |request| {
+        let marker = request
+            .query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == "marker")
+            .map(|(_, v)| v);
+        let index = match &marker {
+            None => 0,
+            Some(m) => match pages
+                .iter()
+                .position(|p| p.last().and_then(|i| i["id"].as_str()) == Some(m))
+            {
+                Some(i) => i + 1,
+                None => return CannedResponse::json(400, &json!({"message": "bad marker"})),
+            },
+        };
+        let page = pages.get(index).cloned().unwrap_or_default();
+        let mut body = json!({ "images": page });
+        if index + 1 < pages.len() {
+            let last = pages[index].last().unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            body["next"] = json!(format!("/v2/images?marker={last}"));
+        }
+        CannedResponse::json(200, &body)
+    })
+}
+
+fn images(prefix: &str, n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| image(&format!("{prefix}{i}"), &format!("image {i}")))
+        .collect()
+}
+
 #[tokio::test]
 async fn lists_every_page_as_json_with_filters_on_each_page() {
-    let server = Server::with_responder(|request| {
-        let page = match request
-            .query_pairs()
-            .iter()
-            .find(|(k, _)| k == "marker")
-            .map(|(_, v)| v.as_str())
-        {
-            None => {
-                json!({"images": [image("i1", "one"), image("i2", "two")], "next": "/v2/images?limit=2&marker=i2"})
-            }
-            Some("i2") => json!({"images": [image("i3", "Überimage ß 東京")]}),
-            Some(other) => {
-                json!({"error": {"code": "IMG.0001", "message": format!("bad marker {other}")}})
-            }
-        };
-        CannedResponse::json(200, &page)
-    });
+    let server = paged_server(vec![
+        vec![image("i1", "one"), image("i2", "two")],
+        vec![image("i3", "Überimage ß 東京")],
+    ]);
     let base = server.base_url();
     let (code, stdout, stderr) = ims(
         &[
             "--no-auth",
             "--endpoint",
             &base,
-            "images",
+            "image",
             "list",
-            "--limit",
+            "--page-size",
             "2",
             "--visibility",
             "public",
-            "--output",
+            "-f",
             "json",
         ],
         &[],
@@ -78,69 +103,427 @@ async fn lists_every_page_as_json_with_filters_on_each_page() {
         .collect();
     assert_eq!(ids, ["i1", "i2", "i3"]);
     assert_eq!(listed[2]["name"], "Überimage ß 東京");
-    assert_eq!(
-        listed[0]["x_unknown"],
-        json!({"kept": true}),
-        "unknown fields are printed as sent"
-    );
+    // Every key the service sent, null included, unknown ones too.
+    assert_eq!(listed[0]["virtual_size"], Value::Null);
+    assert_eq!(listed[0]["x_unknown"], json!({"kept": true}));
+    assert_eq!(listed[0], image("i1", "one"));
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    for request in &requests {
-        let pairs = request.query_pairs();
-        assert!(
-            pairs.contains(&("visibility".into(), "public".into())),
-            "{pairs:?}"
-        );
-        assert!(pairs.contains(&("limit".into(), "2".into())), "{pairs:?}");
-    }
+    // The first request carries the filters; Glance's next link carries them on.
+    assert!(
+        requests[0]
+            .query_pairs()
+            .contains(&("visibility".into(), "public".into()))
+    );
+    assert!(
+        requests[0]
+            .query_pairs()
+            .contains(&("limit".into(), "2".into()))
+    );
 }
 
 #[tokio::test]
-async fn ndjson_and_table_print_one_line_per_image() {
-    let page = json!({"images": [image("i1", "one"), image("i2", "two")]});
-    let server = Server::start(vec![
-        CannedResponse::json(200, &page),
-        CannedResponse::json(200, &page),
-    ]);
+async fn limit_is_a_total_and_sets_the_page_size() {
+    let server = paged_server(vec![images("a", 2), images("b", 2), images("c", 2)]);
     let base = server.base_url();
-    let (code, stdout, _) = ims(
+    let (code, stdout, stderr) = ims(
         &[
             "--no-auth",
             "--endpoint",
             &base,
-            "cloudimages",
+            "image",
             "list",
-            "--imagetype",
-            "gold",
-            "--max-items",
-            "2",
-            "-o",
+            "--limit",
+            "3",
+            "-f",
             "ndjson",
         ],
         &[],
     )
     .await;
-    assert_eq!(code, 0);
-    let lines: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1]["id"], "i2");
-    assert_eq!(server.requests()[0].path(), "/v2/cloudimages");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        2,
+        "no page after the one that reaches the limit"
+    );
     assert!(
-        server.requests()[0]
+        requests[0]
             .query_pairs()
-            .contains(&("__imagetype".into(), "gold".into()))
+            .contains(&("limit".into(), "3".into()))
+    );
+}
+
+#[tokio::test]
+async fn openstack_style_filters_reach_the_query() {
+    let server = paged_server(vec![vec![image("i1", "one")]]);
+    let base = server.base_url();
+    let (code, _, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "image",
+            "list",
+            "--hidden",
+            "--tag",
+            "a=b",
+            "--tag",
+            "c",
+            "--sort",
+            "name:asc",
+            "--marker",
+            "m0",
+            "--min-disk",
+            "0",
+            "--protected",
+            "false",
+            "--os-type",
+            "Linux",
+        ],
+        &[],
+    )
+    .await;
+    // The stand-in answers 400 to an unknown marker: the request is what is checked here.
+    assert_eq!(code, 1, "{stderr}");
+    let pairs = server.single_request().query_pairs();
+    for expected in [
+        ("os_hidden", "true"),
+        ("tag", "a=b"),
+        ("tag", "c"),
+        ("sort_key", "name"),
+        ("sort_dir", "asc"),
+        ("marker", "m0"),
+        ("min_disk", "0"),
+        ("protected", "false"),
+        ("__os_type", "Linux"),
+    ] {
+        assert!(
+            pairs.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} not in {pairs:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_values_are_refused_with_exit_2_before_any_request() {
+    let server = Server::start(vec![]);
+    let base = server.base_url();
+    for (args, wanted) in [
+        (vec!["--page-size", "-1"], "-1"),
+        (vec!["--page-size", "2147483648"], "2147483647"),
+        (vec!["--visibility", "everyone"], "public"),
+        (vec!["--sort", "name:up"], "asc"),
+        (vec!["--sort", "name,status"], "one key"),
+        (vec!["--created-at", "yesterday"], "created"),
+        (vec!["--property", "novalue"], "KEY=VALUE"),
+    ] {
+        let mut all = vec!["--no-auth", "--endpoint", &base, "image", "list"];
+        all.extend(args.iter().copied());
+        let (code, stdout, stderr) = ims(&all, &[]).await;
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(wanted), "{args:?}: {stderr}");
+    }
+    assert!(server.requests().is_empty());
+    // Open enums take any value: the service decides.
+    let server = paged_server(vec![vec![]]);
+    let base = server.base_url();
+    let (code, _, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "image",
+            "list",
+            "--os-type",
+            "Plan9",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test]
+async fn the_table_fits_80_columns_and_escapes_control_characters() {
+    let hostile = "red \u{1b}[31mALERT\u{1b}[0m\nsecond line\u{0} \u{9b}2J \u{202e}txt.exe";
+    let long =
+        "a very long image name that would never fit beside the id on an eighty column terminal";
+    let server = paged_server(vec![vec![
+        image("0e2b7c4f-1111-4a5b-9c3d-aaaaaaaaaaaa", hostile),
+        image("0e2b7c4f-2222-4a5b-9c3d-bbbbbbbbbbbb", long),
+        json!({"id": "0e2b7c4f-3333-4a5b-9c3d-cccccccccccc", "name": "東京の画像", "status": "deactivated"}),
+    ]]);
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(
+        &["--no-auth", "--endpoint", &base, "image", "list"],
+        &[("COLUMNS", "80")],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    for c in stdout.chars() {
+        assert!(
+            c == '\n' || !c.is_control(),
+            "raw control {c:?} in {stdout}"
+        );
+    }
+    assert!(!stdout.contains('\u{202e}'));
+    assert!(stdout.contains(r"\u{1b}[31mALERT"), "{stdout}");
+    for line in stdout.lines() {
+        assert!(
+            display_width(line) <= 80,
+            "{} columns: {line}",
+            display_width(line)
+        );
+    }
+    assert!(
+        stdout.contains("0e2b7c4f-2222-4a5b-9c3d-bbbbbbbbbbbb"),
+        "ids are never cut: {stdout}"
+    );
+    assert!(stdout.contains("| deactivated |"), "{stdout}");
+    assert!(stdout.contains("東京の画像"), "{stdout}");
+    let header = stdout.lines().nth(1).unwrap();
+    assert!(
+        header.starts_with("| ID ") && header.contains("| Name ") && header.contains("| Status "),
+        "{stdout}"
+    );
+    // Wrapped, not cut: every word of the long name is there.
+    let name_column: String = stdout
+        .lines()
+        .filter_map(|l| l.split('|').nth(2))
+        .collect::<String>();
+    let squeezed = |s: &str| s.split_whitespace().collect::<String>();
+    assert!(
+        squeezed(&name_column).contains(&squeezed(long)),
+        "{name_column}"
     );
 
-    let (code, stdout, _) = ims(&["--no-auth", "--endpoint", &base, "images", "list"], &[]).await;
+    // JSON keeps the text exactly, with the dangerous characters as escapes.
+    let (code, stdout, _) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "image",
+            "list",
+            "-f",
+            "json",
+        ],
+        &[],
+    )
+    .await;
     assert_eq!(code, 0);
-    let rows: Vec<&str> = stdout.lines().collect();
-    assert!(rows[0].starts_with("ID"), "{stdout}");
     assert!(
-        rows[1].starts_with("i1") && rows[1].contains("active") && rows[1].ends_with("one"),
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{9b}') && !stdout.contains('\u{202e}')
+    );
+    let listed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(listed[0]["name"], hostile);
+}
+
+/// Display width of a line as a terminal shows it: two columns for East Asian wide characters.
+fn display_width(line: &str) -> usize {
+    line.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115f
+            | 0x2e80..=0xa4cf
+            | 0xac00..=0xd7a3
+            | 0xf900..=0xfaff
+            | 0xff00..=0xff60
+            | 0xffe0..=0xffe6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn an_empty_list_prints_the_header_in_every_format() {
+    let server = paged_server(vec![vec![]]);
+    let base = server.base_url();
+    let run = |format: &'static str| {
+        let base = base.clone();
+        async move {
+            let (code, stdout, stderr) = ims(
+                &[
+                    "--no-auth",
+                    "--endpoint",
+                    &base,
+                    "image",
+                    "list",
+                    "-f",
+                    format,
+                ],
+                &[],
+            )
+            .await;
+            assert_eq!(code, 0, "{stderr}");
+            stdout
+        }
+    };
+    let table = run("table").await;
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(table.lines().nth(1).unwrap().contains("| Name "));
+    assert_eq!(run("csv").await, "ID,Name,Status\n");
+    assert_eq!(run("json").await, "[]\n");
+    assert_eq!(run("yaml").await, "[]\n");
+    assert_eq!(run("ndjson").await, "");
+    assert_eq!(run("value").await, "");
+}
+
+#[tokio::test]
+async fn columns_and_formats_choose_what_is_printed() {
+    let server = paged_server(vec![vec![image("i1", "one, two"), image("i2", "three")]]);
+    let base = server.base_url();
+    let args = |extra: &[&'static str]| {
+        let mut all: Vec<String> = ["--no-auth", "--endpoint", &base, "image", "list"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        all.extend(extra.iter().map(|s| s.to_string()));
+        all
+    };
+    let run = |extra: &'static [&'static str]| {
+        let all = args(extra);
+        async move {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            let (code, stdout, stderr) = ims(&refs, &[]).await;
+            assert_eq!(code, 0, "{stderr}");
+            stdout
+        }
+    };
+    assert_eq!(
+        run(&["-f", "csv", "-c", "ID", "-c", "__os_type", "-c", "Name"]).await,
+        "ID,__os_type,Name\ni1,Linux,\"one, two\"\ni2,Linux,three\n"
+    );
+    assert_eq!(
+        run(&["-f", "value", "-c", "id", "-c", "Disk Format"]).await,
+        "i1 qcow2\ni2 qcow2\n"
+    );
+    let yaml = run(&["-f", "yaml", "-c", "id", "-c", "virtual_size"]).await;
+    assert_eq!(
+        yaml,
+        "- id: i1\n  virtual_size: null\n- id: i2\n  virtual_size: null\n"
+    );
+    let ndjson = run(&["-f", "ndjson", "-c", "id", "-c", "tags"]).await;
+    assert_eq!(
+        ndjson,
+        "{\"id\":\"i1\",\"tags\":[\"a=b\"]}\n{\"id\":\"i2\",\"tags\":[\"a=b\"]}\n"
+    );
+    let long = run(&["--long"]).await;
+    for heading in [
+        "Disk Format",
+        "Container Format",
+        "Size",
+        "Visibility",
+        "Protected",
+        "Project",
+        "Tags",
+    ] {
+        assert!(
+            long.lines().nth(1).unwrap().contains(heading),
+            "{heading}: {long}"
+        );
+    }
+    // --property filters on what the service sent, any key.
+    let filtered = run(&["-f", "value", "-c", "id", "--property", "name=three"]).await;
+    assert_eq!(filtered, "i2\n");
+}
+
+#[tokio::test]
+async fn show_finds_an_image_by_id_or_by_name() {
+    let named = image("0a1b2c3d-0000-4000-8000-000000000001", "cirros");
+    let twins = [image("t1", "twin"), image("t2", "twin")];
+    let server = Server::with_responder({
+        let named = named.clone();
+        let twins = twins.clone();
+        move |request| {
+            let path = request.path().to_string();
+            if let Some(id) = path.strip_prefix("/v2/images/") {
+                return if id == named["id"] {
+                    CannedResponse::json(200, &named)
+                } else {
+                    CannedResponse::json(
+                        404,
+                        &json!({"message": "No image found with ID", "code": "404 Not Found"}),
+                    )
+                };
+            }
+            let name = request
+                .query_pairs()
+                .into_iter()
+                .find(|(k, _)| k == "name")
+                .map(|(_, v)| v);
+            let found: Vec<Value> = match name.as_deref() {
+                Some("eq:cirros") => vec![named.clone()],
+                Some("eq:twin") => twins.to_vec(),
+                _ => vec![],
+            };
+            CannedResponse::json(200, &json!({"images": found}))
+        }
+    });
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(
+        &["--no-auth", "--endpoint", &base, "image", "show", "cirros"],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("| Field") && lines[1].contains("| Value"),
         "{stdout}"
+    );
+    assert!(
+        stdout.contains("| id ") && stdout.contains("0a1b2c3d-0000-4000-8000-000000000001"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| __os_type ")
+            && stdout.contains("| virtual_size ")
+            && stdout.contains("| null "),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "image",
+            "show",
+            "0a1b2c3d-0000-4000-8000-000000000001",
+            "-f",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), named);
+
+    let (code, stdout, stderr) = ims(
+        &["--no-auth", "--endpoint", &base, "image", "show", "twin"],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("more than one image") && stderr.contains("t1") && stderr.contains("t2"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = ims(
+        &["--no-auth", "--endpoint", &base, "image", "show", "nothing"],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no image has the ID or name `nothing`"),
+        "{stderr}"
     );
 }
 
@@ -148,31 +531,24 @@ async fn ndjson_and_table_print_one_line_per_image() {
 async fn an_error_response_exits_1_with_a_readable_message() {
     let server = Server::start(vec![
         CannedResponse::json(
-            404,
-            &json!({"error": {"code": "IMG.0404", "message": "Image not found."}}),
+            403,
+            &json!({"error": {"code": "IMG.0403", "message": "Forbidden."}}),
         )
         .header("X-Request-Id", "req-cli-1"),
     ]);
     let base = server.base_url();
     let (code, stdout, stderr) = ims(
-        &[
-            "--no-auth",
-            "--endpoint",
-            &base,
-            "images",
-            "show",
-            "missing-id",
-        ],
+        &["--no-auth", "--endpoint", &base, "image", "show", "some-id"],
         &[],
     )
     .await;
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(
-        stderr.contains("404") && stderr.contains("IMG.0404") && stderr.contains("req-cli-1"),
+        stderr.contains("403") && stderr.contains("IMG.0403") && stderr.contains("req-cli-1"),
         "{stderr}"
     );
-    assert_eq!(server.single_request().path(), "/v2/images/missing-id");
+    assert_eq!(server.single_request().path(), "/v2/images/some-id");
 }
 
 /// Glance's `message` holds `<br />` and blank lines: the tool prints one clean line.
@@ -182,7 +558,14 @@ async fn a_glance_error_message_is_printed_on_one_line() {
     let server = Server::start(vec![CannedResponse::json(404, &body)]);
     let base = server.base_url();
     let (code, stdout, stderr) = ims(
-        &["--no-auth", "--endpoint", &base, "images", "show", "nope"],
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "api",
+            "show-image",
+            "nope",
+        ],
         &[],
     )
     .await;
@@ -197,7 +580,7 @@ async fn a_glance_error_message_is_printed_on_one_line() {
 }
 
 #[tokio::test]
-async fn a_refused_next_link_ends_the_listing_with_a_readable_message() {
+async fn a_refused_next_link_exits_4_after_printing_the_first_page() {
     let link = "https://evil.example/v2/images?marker=i1";
     let server = Server::start(vec![CannedResponse::json(
         200,
@@ -209,15 +592,15 @@ async fn a_refused_next_link_ends_the_listing_with_a_readable_message() {
             "--no-auth",
             "--endpoint",
             &base,
-            "images",
+            "image",
             "list",
-            "-o",
+            "-f",
             "ndjson",
         ],
         &[],
     )
     .await;
-    assert_eq!(code, 1);
+    assert_eq!(code, 4);
     assert_eq!(
         stdout.lines().count(),
         1,
@@ -233,11 +616,179 @@ async fn a_refused_next_link_ends_the_listing_with_a_readable_message() {
 }
 
 #[tokio::test]
+async fn an_image_that_does_not_decode_is_reported_and_the_rest_printed() {
+    let server = Server::start(vec![CannedResponse::json(
+        200,
+        &json!({"images": [image("i1", "one"), {"id": "bad", "min_disk": "lots"}, image("i3", "three")]}),
+    )]);
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "image",
+            "list",
+            "-f",
+            "value",
+            "-c",
+            "id",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 4, "{stderr}");
+    assert_eq!(stdout, "i1\ni3\n");
+    assert!(
+        stderr.contains("min_disk") && stderr.contains("bad"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn network_failures_exit_3() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let (code, stdout, stderr) =
+        ims(&["--no-auth", "--endpoint", &base, "image", "list"], &[]).await;
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stdout.is_empty());
+}
+
+#[tokio::test]
+async fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let server = paged_server(vec![images("p", 5000), images("q", 5000)]);
+    let base = server.base_url();
+    // The stand-in server runs on this test's runtime: the blocking reads go elsewhere.
+    let (read, output) = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ims"))
+            .args([
+                "--no-auth",
+                "--endpoint",
+                &base,
+                "image",
+                "list",
+                "-f",
+                "value",
+            ])
+            .env_clear()
+            .env("HOME", std::env::temp_dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        let read = stdout.read_exact(&mut first);
+        drop(stdout);
+        (read, child.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    read.unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[tokio::test]
+async fn debug_prints_one_line_per_request_and_no_secret() {
+    let server = paged_server(vec![images("d", 2), images("e", 1)]);
+    let base = server.base_url();
+    let (code, _, stderr) = ims(
+        &["--debug", "image", "list", "--page-size", "2"],
+        &[
+            ("IMS_ENDPOINT", &base),
+            ("OS_AUTH_TOKEN", "secret-token-9f8e7d"),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let requests: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("ims: GET "))
+        .collect();
+    assert_eq!(requests.len(), 2, "{stderr}");
+    assert!(
+        requests[0].contains(&format!("{base}/v2/images?limit=2"))
+            && requests[0].contains("-> 200 in "),
+        "{stderr}"
+    );
+    assert!(requests[1].contains("marker=d1"), "{stderr}");
+    assert!(!stderr.contains("secret-token-9f8e7d"), "{stderr}");
+    assert_eq!(
+        server.requests()[0].header("x-auth-token"),
+        Some("secret-token-9f8e7d")
+    );
+}
+
+#[tokio::test]
+async fn every_operation_is_a_command_and_deprecated_ones_say_so() {
+    let server = Server::start(vec![CannedResponse::json(
+        200,
+        &json!({"images": [{"id": "c1", "name": "compute", "status": "ACTIVE"}]}),
+    )]);
+    let base = server.base_url();
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &base,
+            "api",
+            "list-compute-images",
+            "proj-1",
+            "--min-disk",
+            "0",
+            "-f",
+            "value",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "c1 compute ACTIVE\n");
+    assert!(stderr.contains("deprecated"), "{stderr}");
+    let request = server.single_request();
+    assert!(
+        request.path().starts_with("/v2/proj-1/images"),
+        "{}",
+        request.path()
+    );
+    let (code, help, _) = ims(&["api", "--help"], &[]).await;
+    assert_eq!(code, 0);
+    for command in [
+        "show-image",
+        "list-images",
+        "list-cloud-images",
+        "list-compute-images",
+        "list-compute-images-v2-1",
+        "list-images-v1-1",
+    ] {
+        assert!(help.contains(command), "{command}: {help}");
+    }
+    assert!(help.contains("[deprecated]"), "{help}");
+}
+
+#[tokio::test]
+async fn completion_scripts_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, stdout, stderr) = ims(&["completion", shell], &[]).await;
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        assert!(
+            stdout.contains("ims") && stdout.contains("list-images"),
+            "{shell}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_token_from_the_environment_is_sent() {
     let server = Server::start(vec![CannedResponse::json(200, &image("i1", "one"))]);
     let base = server.base_url();
     let (code, stdout, stderr) = ims(
-        &["images", "show", "i1", "--output", "json"],
+        &["image", "show", "i1", "--format", "json"],
         &[("IMS_ENDPOINT", &base), ("OS_AUTH_TOKEN", "cli-token-123")],
     )
     .await;
@@ -250,13 +801,18 @@ async fn a_token_from_the_environment_is_sent() {
 }
 
 #[tokio::test]
-async fn missing_settings_are_named() {
-    let (code, _, stderr) = ims(&["images", "list"], &[]).await;
-    assert_eq!(code, 1);
+async fn missing_settings_exit_2_and_name_the_flags() {
+    let (code, _, stderr) = ims(&["image", "list"], &[]).await;
+    assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("OS_CLOUD") && stderr.contains("OS_AUTH_URL"),
+        stderr.contains("OS_CLOUD")
+            && stderr.contains("OS_AUTH_URL")
+            && stderr.contains("--os-cloud"),
         "{stderr}"
     );
+    let (code, _, stderr) = ims(&["--no-auth", "image", "list"], &[]).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--endpoint"), "{stderr}");
 }
 
 /// The tool against the real Glance started by `scripts/openstack/up.sh`.
@@ -279,13 +835,13 @@ async fn lists_the_seeded_images_of_a_real_glance() {
             "--no-auth",
             "--endpoint",
             &url,
-            "images",
+            "image",
             "list",
             "--visibility",
             "all",
-            "--limit",
+            "--page-size",
             "7",
-            "-o",
+            "-f",
             "ndjson",
         ],
         &[],

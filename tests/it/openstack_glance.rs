@@ -292,7 +292,11 @@ async fn filter_by_status() {
 async fn filter_by_tag() {
     let glance = glance_or_skip!();
     for tag in ["a=b", "東京", "tag with spaces", "gold"] {
-        let builder = glance.client.list_images().visibility(all()).tag(tag);
+        let builder = glance
+            .client
+            .list_images()
+            .visibility(all())
+            .tag(vec![tag.to_string()]);
         let has = |i: &Value| i["tags"].as_array().unwrap().iter().any(|t| t == tag);
         glance.check(&format!("tag={tag:?}"), builder, has).await;
     }

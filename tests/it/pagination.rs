@@ -96,7 +96,7 @@ async fn follows_next_and_keeps_every_filter_on_every_page() {
         .list_images()
         .limit(5)
         .name("Überimage ß 東京")
-        .tag("a=b")
+        .tag(vec!["a=b".to_string()])
         .visibility(Visibility::Public)
         .platform(Platform::Ubuntu)
         .into_pages()

@@ -223,7 +223,7 @@ async fn values_are_percent_encoded() {
     let created_at = "gt:2018-10-28 10:00:00";
     client
         .list_images()
-        .tag("a=b")
+        .tag(vec!["a=b".to_string()])
         .name(name)
         .created_at(created_at)
         .send()
