@@ -524,7 +524,7 @@ fn render(operations: &[Operation]) -> TokenStream {
                 },
                 _ => quote! {
                     if let Some(value) = matches.get_one::<#element>(#id) {
-                        builder = builder.#setter(value.clone());
+                        builder = builder.#setter(::std::clone::Clone::clone(value));
                     }
                 },
             };

@@ -291,7 +291,7 @@ impl Printer {
             .all(|(key, wanted)| match value.get(key) {
                 Some(Value::String(s)) => s == wanted,
                 Some(Value::Null) | None => false,
-                Some(other) => other.to_string() == *wanted,
+                Some(other) => cell(Some(other)) == *wanted,
             })
     }
 
