@@ -10,6 +10,14 @@ root=$(pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The terminal tests (tests/it/terminal.rs) run the CLI inside tmux.
+if ! command -v tmux >/dev/null; then
+  step "installing tmux for the terminal tests"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+  else sudo apt-get install -y -qq tmux >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq tmux >/dev/null; }
+  fi
+fi
+
 step "formatting: cargo fmt --all --check"
 cargo fmt --all --check
 

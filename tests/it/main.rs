@@ -35,5 +35,6 @@ mod properties;
 mod requests;
 mod retry;
 mod roundtrip;
+mod terminal;
 mod test_server;
 mod tracing;

@@ -205,7 +205,10 @@ impl Printer {
             self.write_lines(&lines)?;
             if let Some(bar) = &self.progress {
                 bar.set_position(printed as u64);
-                bar.set_message(format!("{number} pages"));
+                bar.set_message(format!(
+                    "{number} page{}",
+                    if number == 1 { "" } else { "s" }
+                ));
             }
             if self.limit.is_some_and(|limit| printed >= limit) {
                 break;
