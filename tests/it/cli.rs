@@ -815,21 +815,37 @@ async fn missing_settings_exit_2_and_name_the_flags() {
     assert!(stderr.contains("--endpoint"), "{stderr}");
 }
 
-/// The tool against the real Glance started by `scripts/openstack/up.sh`.
-#[tokio::test]
-async fn lists_the_seeded_images_of_a_real_glance() {
+/// The real Glance (unauthenticated pipeline) of `scripts/openstack/up.sh` and its seed file,
+/// or `None` (the test is skipped) outside CI when it is not running.
+fn real_glance() -> Option<(String, Value)> {
     let Ok(url) = std::env::var("IMS_TEST_GLANCE_NOAUTH_URL") else {
         assert!(
             std::env::var("CI").is_err(),
             "CI must run the OpenStack tests: IMS_TEST_GLANCE_NOAUTH_URL is not set"
         );
         eprintln!("skipped: run scripts/openstack/up.sh and source .openstack/env");
-        return;
+        return None;
     };
     let seed: Value = serde_json::from_str(
         &std::fs::read_to_string(std::env::var("IMS_TEST_SEED_JSON").unwrap()).unwrap(),
     )
     .unwrap();
+    Some((url, seed))
+}
+
+/// The ids printed one per line (`-f value -c id`), sorted.
+fn sorted_lines(stdout: &str) -> Vec<String> {
+    let mut ids: Vec<String> = stdout.lines().map(str::to_string).collect();
+    ids.sort();
+    ids
+}
+
+/// The tool against the real Glance started by `scripts/openstack/up.sh`.
+#[tokio::test]
+async fn lists_the_seeded_images_of_a_real_glance() {
+    let Some((url, seed)) = real_glance() else {
+        return;
+    };
     let (code, stdout, stderr) = ims(
         &[
             "--no-auth",
@@ -858,8 +874,281 @@ async fn lists_the_seeded_images_of_a_real_glance() {
         })
         .collect();
     listed.sort();
-    let seeded = seed_ids(&seed);
-    assert_eq!(listed, seeded);
+    assert_eq!(listed, seed_ids(&seed));
+
+    // --limit is a total; the table of the same images has their ids.
+    let (code, stdout, _) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "list",
+            "--visibility",
+            "all",
+            "--limit",
+            "5",
+            "-f",
+            "value",
+            "-c",
+            "id",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
+}
+
+#[tokio::test]
+async fn a_real_glance_filters_by_every_tag_given_and_sorts() {
+    let Some((url, seed)) = real_glance() else {
+        return;
+    };
+    let images = seed["glance_noauth"]["images"].as_array().unwrap();
+    let with = |tags: &[&str]| -> Vec<String> {
+        let mut ids: Vec<String> = images
+            .iter()
+            .filter(|i| {
+                tags.iter()
+                    .all(|t| i["tags"].as_array().unwrap().iter().any(|x| x == t))
+            })
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "list",
+            "--visibility",
+            "all",
+            "--tag",
+            "gold",
+            "--tag",
+            "prod",
+            "-f",
+            "value",
+            "-c",
+            "id",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let both = with(&["gold", "prod"]);
+    assert!(
+        !both.is_empty() && both.len() < with(&["gold"]).len(),
+        "the seed has images with both tags and with one"
+    );
+    assert_eq!(sorted_lines(&stdout), both);
+
+    let (code, stdout, _) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "list",
+            "--visibility",
+            "all",
+            "--sort",
+            "name:asc",
+            "-f",
+            "value",
+            "-c",
+            "name",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0);
+    let names: Vec<&str> = stdout.lines().collect();
+    assert_eq!(names.len(), images.len());
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "Glance sorted by name");
+}
+
+#[tokio::test]
+async fn a_real_glance_image_is_shown_by_name_or_id_and_a_missing_one_exits_1() {
+    let Some((url, seed)) = real_glance() else {
+        return;
+    };
+    let images = seed["glance_noauth"]["images"].as_array().unwrap();
+    let unique = images
+        .iter()
+        .find(|i| {
+            let name = i["name"].as_str().unwrap_or("");
+            !name.is_empty() && images.iter().filter(|j| j["name"] == name).count() == 1
+        })
+        .expect("a seeded image with a name of its own");
+    let name = unique["name"].as_str().unwrap();
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "show",
+            name,
+            "-f",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let shown: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(shown["id"], unique["id"]);
+    let id = unique["id"].as_str().unwrap();
+    let (code, stdout, _) = ims(&["--no-auth", "--endpoint", &url, "image", "show", id], &[]).await;
+    assert_eq!(code, 0);
+    assert!(stdout.contains("| id ") && stdout.contains(id), "{stdout}");
+
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "show",
+            "no such image 6f1d",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("no image has the ID or name `no such image 6f1d`"),
+        "{stderr}"
+    );
+}
+
+/// A hidden image (`os_hidden`) is left out of lists unless `--hidden` asks for the hidden ones.
+#[tokio::test]
+async fn hidden_images_of_a_real_glance_are_listed_with_hidden() {
+    let Some((url, _)) = real_glance() else {
+        return;
+    };
+    // Created once (Glance answers 409 to the same id later); hidden images do not change
+    // what the other tests list.
+    let id = "0c11d0e5-5eed-4c1d-9e11-000000000001";
+    let created = reqwest::Client::new()
+        .post(format!("{url}/v2/images"))
+        .json(
+            &json!({"id": id, "name": "ims-cli-hidden", "os_hidden": true, "visibility": "public",
+                      "disk_format": "raw", "container_format": "bare"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(created.status().as_u16(), 201 | 409),
+        "{}",
+        created.status()
+    );
+    let list = |hidden: bool| {
+        let url = url.clone();
+        async move {
+            let mut args = vec![
+                "--no-auth",
+                "--endpoint",
+                &url,
+                "image",
+                "list",
+                "--visibility",
+                "all",
+                "-f",
+                "value",
+                "-c",
+                "id",
+            ];
+            if hidden {
+                args.push("--hidden");
+            }
+            let (code, stdout, stderr) = ims(&args, &[]).await;
+            assert_eq!(code, 0, "{stderr}");
+            sorted_lines(&stdout)
+        }
+    };
+    assert!(!list(false).await.contains(&id.to_string()));
+    assert_eq!(list(true).await, [id.to_string()]);
+}
+
+/// The CLI with Keystone password settings from the environment (as `openstack` takes them):
+/// the catalog gives the image endpoint; a wrong password exits 1 and is never printed.
+#[tokio::test]
+async fn a_real_keystone_and_glance_through_the_environment() {
+    let Some((_, seed)) = real_glance() else {
+        return;
+    };
+    let names = [
+        "OS_AUTH_URL",
+        "OS_USERNAME",
+        "OS_PASSWORD",
+        "OS_PROJECT_NAME",
+        "OS_USER_DOMAIN_NAME",
+        "OS_PROJECT_DOMAIN_NAME",
+        "OS_REGION_NAME",
+        "OS_INTERFACE",
+    ];
+    let vars: Vec<(String, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                std::env::var(n).unwrap_or_else(|_| panic!("{n} is set by .openstack/env")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (code, stdout, stderr) = ims(&["image", "list", "-f", "value", "-c", "id"], &refs).await;
+    assert_eq!(code, 0, "{stderr}");
+    let mut expected: Vec<String> = seed["glance_auth"]["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["visibility"] != "community" && i["os_hidden"] != true)
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    let listed = sorted_lines(&stdout);
+    assert!(!listed.is_empty());
+    assert!(
+        listed.iter().all(|id| seed["glance_auth"]["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id.as_str())),
+        "{listed:?}"
+    );
+    assert_eq!(listed, expected);
+
+    let wrong = "wrong-password-71c3";
+    let refs: Vec<(&str, &str)> = vars
+        .iter()
+        .map(|(k, v)| {
+            if k == "OS_PASSWORD" {
+                (k.as_str(), wrong)
+            } else {
+                (k.as_str(), v.as_str())
+            }
+        })
+        .collect();
+    let (code, stdout, stderr) = ims(&["image", "list"], &refs).await;
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("401") || stderr.to_lowercase().contains("keystone"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(wrong), "{stderr}");
 }
 
 /// The ids of the images seeded into glance-noauth, sorted.
