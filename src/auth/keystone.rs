@@ -1,4 +1,5 @@
-//! Keystone v3 password authentication with a cached token.
+//! Keystone v3 authentication with a cached token: a password, an application credential, a
+//! token rescoped to a project, or an existing token read back (its catalog) from Keystone.
 //!
 //! See [`Keystone`] for how the token is cached and renewed.
 
@@ -158,49 +159,300 @@ impl Password {
         &self.project
     }
 
-    /// `{auth_url}/v3/auth/tokens` (without a second `/v3` when `auth_url` ends in it).
-    fn token_url(&self) -> Result<url::Url, Error> {
-        let base = self.auth_url.trim().trim_end_matches('/');
-        let joined = if base.ends_with("/v3") {
-            format!("{base}/auth/tokens")
-        } else {
-            format!("{base}/v3/auth/tokens")
-        };
-        let url = url::Url::parse(&joined).map_err(|e| {
-            Error::config(format!("the Keystone auth URL `{base}` is not a URL: {e}"))
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::config(format!(
-                "the Keystone auth URL `{}` is not an http(s) URL",
-                shown(&url)
-            )));
-        }
-        Ok(url)
-    }
-
     /// The JSON body of the token request (it holds the password: never log it).
     fn request_body(&self) -> serde_json::Value {
-        fn domain(domain: &Domain) -> serde_json::Value {
-            match domain {
-                Domain::Id(id) => json!({ "id": id }),
-                Domain::Name(name) => json!({ "name": name }),
-            }
-        }
-        let mut user = match &self.user {
-            User::Id(id) => json!({ "id": id }),
-            User::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
-        };
+        let mut user = user_json(&self.user);
         user["password"] = json!(self.password.expose());
-        let project = match &self.project {
-            Project::Id(id) => json!({ "id": id }),
-            Project::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
-        };
         json!({
             "auth": {
                 "identity": { "methods": ["password"], "password": { "user": user } },
-                "scope": { "project": project }
+                "scope": { "project": project_json(&self.project) }
             }
         })
+    }
+}
+
+/// `{auth_url}/v3/auth/tokens` (without a second `/v3` when `auth_url` ends in it).
+fn tokens_url(auth_url: &str) -> Result<url::Url, Error> {
+    let base = auth_url.trim().trim_end_matches('/');
+    let joined = if base.ends_with("/v3") {
+        format!("{base}/auth/tokens")
+    } else {
+        format!("{base}/v3/auth/tokens")
+    };
+    let url = url::Url::parse(&joined)
+        .map_err(|e| Error::config(format!("the Keystone auth URL `{base}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "the Keystone auth URL `{}` is not an http(s) URL",
+            shown(&url)
+        )));
+    }
+    Ok(url)
+}
+
+fn domain_json(domain: &Domain) -> serde_json::Value {
+    match domain {
+        Domain::Id(id) => json!({ "id": id }),
+        Domain::Name(name) => json!({ "name": name }),
+    }
+}
+
+fn user_json(user: &User) -> serde_json::Value {
+    match user {
+        User::Id(id) => json!({ "id": id }),
+        User::Name { name, domain } => json!({ "name": name, "domain": domain_json(domain) }),
+    }
+}
+
+fn project_json(project: &Project) -> serde_json::Value {
+    match project {
+        Project::Id(id) => json!({ "id": id }),
+        Project::Name { name, domain } => json!({ "name": name, "domain": domain_json(domain) }),
+    }
+}
+
+/// Which application credential: by id, or by name with its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplicationCredentialRef {
+    /// The credential's id.
+    Id(String),
+    /// The credential's name and the user it belongs to.
+    Name {
+        /// The credential's name.
+        name: String,
+        /// Its user.
+        user: User,
+    },
+}
+
+/// A Keystone v3 application credential (`auth_type: v3applicationcredential`): its token is
+/// scoped to the project the credential was made in, so no scope is sent. `Debug` shows the
+/// secret as `<redacted>`.
+#[derive(Clone, Debug)]
+pub struct ApplicationCredential {
+    auth_url: String,
+    credential: ApplicationCredentialRef,
+    secret: Secret,
+}
+
+impl ApplicationCredential {
+    /// The credential with this id and secret, at Keystone `auth_url` (with or without `/v3`).
+    pub fn with_id(
+        auth_url: impl Into<String>,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> ApplicationCredential {
+        ApplicationCredential {
+            auth_url: auth_url.into(),
+            credential: ApplicationCredentialRef::Id(id.into()),
+            secret: Secret::new(secret),
+        }
+    }
+
+    /// The credential with this name, of `user`, and its secret.
+    pub fn with_name(
+        auth_url: impl Into<String>,
+        name: impl Into<String>,
+        user: User,
+        secret: impl Into<String>,
+    ) -> ApplicationCredential {
+        ApplicationCredential {
+            auth_url: auth_url.into(),
+            credential: ApplicationCredentialRef::Name {
+                name: name.into(),
+                user,
+            },
+            secret: Secret::new(secret),
+        }
+    }
+
+    /// Which credential.
+    pub fn credential(&self) -> &ApplicationCredentialRef {
+        &self.credential
+    }
+
+    /// The JSON body of the token request (it holds the secret: never log it).
+    fn request_body(&self) -> serde_json::Value {
+        let mut credential = match &self.credential {
+            ApplicationCredentialRef::Id(id) => json!({ "id": id }),
+            ApplicationCredentialRef::Name { name, user } => {
+                json!({ "name": name, "user": user_json(user) })
+            }
+        };
+        credential["secret"] = json!(self.secret.expose());
+        json!({
+            "auth": {
+                "identity": {
+                    "methods": ["application_credential"],
+                    "application_credential": credential
+                }
+            }
+        })
+    }
+}
+
+/// A token exchanged for a new one scoped to a project (`auth_type: v3token`): Keystone's
+/// `token` method. The new token is renewed the same way while the given one is valid.
+/// `Debug` shows no token.
+#[derive(Clone, Debug)]
+pub struct ScopedToken {
+    auth_url: String,
+    token: Secret,
+    project: Project,
+}
+
+impl ScopedToken {
+    /// Exchange `token` at Keystone `auth_url` for one scoped to `project`.
+    pub fn new(
+        auth_url: impl Into<String>,
+        token: impl Into<String>,
+        project: Project,
+    ) -> ScopedToken {
+        ScopedToken {
+            auth_url: auth_url.into(),
+            token: Secret::new(token),
+            project,
+        }
+    }
+
+    /// The project of the new token.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    fn request_body(&self) -> serde_json::Value {
+        json!({
+            "auth": {
+                "identity": { "methods": ["token"], "token": { "id": self.token.expose() } },
+                "scope": { "project": project_json(&self.project) }
+            }
+        })
+    }
+}
+
+/// An existing token used as it is (`OS_AUTH_TOKEN` with `OS_AUTH_URL`): Keystone is asked
+/// about it (`GET /v3/auth/tokens`, the token in both `X-Auth-Token` and `X-Subject-Token`)
+/// for its expiry and catalog. It cannot be renewed: after it expires or the service rejects
+/// it, requests fail. `Debug` shows no token.
+#[derive(Clone, Debug)]
+pub struct ExistingToken {
+    auth_url: String,
+    token: Secret,
+}
+
+impl ExistingToken {
+    /// `token`, to be looked up at Keystone `auth_url`.
+    pub fn new(auth_url: impl Into<String>, token: impl Into<String>) -> ExistingToken {
+        ExistingToken {
+            auth_url: auth_url.into(),
+            token: Secret::new(token),
+        }
+    }
+}
+
+/// How a [`Keystone`] session gets its token.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `POST /v3/auth/tokens` with the `password` method, scoped to a project.
+    Password(Password),
+    /// `POST /v3/auth/tokens` with the `application_credential` method.
+    ApplicationCredential(ApplicationCredential),
+    /// `POST /v3/auth/tokens` with the `token` method, scoped to a project.
+    ScopedToken(ScopedToken),
+    /// `GET /v3/auth/tokens` of the token itself.
+    ExistingToken(ExistingToken),
+}
+
+impl From<Password> for Credentials {
+    fn from(password: Password) -> Credentials {
+        Credentials::Password(password)
+    }
+}
+
+impl From<ApplicationCredential> for Credentials {
+    fn from(credential: ApplicationCredential) -> Credentials {
+        Credentials::ApplicationCredential(credential)
+    }
+}
+
+impl From<ScopedToken> for Credentials {
+    fn from(token: ScopedToken) -> Credentials {
+        Credentials::ScopedToken(token)
+    }
+}
+
+impl From<ExistingToken> for Credentials {
+    fn from(token: ExistingToken) -> Credentials {
+        Credentials::ExistingToken(token)
+    }
+}
+
+impl Credentials {
+    /// Keystone's URL as given.
+    pub fn auth_url(&self) -> &str {
+        match self {
+            Credentials::Password(p) => &p.auth_url,
+            Credentials::ApplicationCredential(a) => &a.auth_url,
+            Credentials::ScopedToken(t) => &t.auth_url,
+            Credentials::ExistingToken(t) => &t.auth_url,
+        }
+    }
+
+    /// The Keystone method's name, as in `identity.methods`.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Credentials::Password(_) => "password",
+            Credentials::ApplicationCredential(_) => "application_credential",
+            Credentials::ScopedToken(_) | Credentials::ExistingToken(_) => "token",
+        }
+    }
+
+    /// Whether a new token can be had once this one is rejected (not for an existing token).
+    pub fn renewable(&self) -> bool {
+        !matches!(self, Credentials::ExistingToken(_))
+    }
+
+    /// The token request (its body or headers hold the secret: never log it).
+    fn request(&self, http: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        let url = tokens_url(self.auth_url())?;
+        let request = match self {
+            Credentials::Password(p) => http.post(url).json(&p.request_body()),
+            Credentials::ApplicationCredential(a) => http.post(url).json(&a.request_body()),
+            Credentials::ScopedToken(t) => http.post(url).json(&t.request_body()),
+            Credentials::ExistingToken(t) => {
+                let mut value = HeaderValue::from_str(t.token.expose().trim()).map_err(|_| {
+                    Error::config("the token holds characters a header cannot carry")
+                })?;
+                value.set_sensitive(true);
+                http.get(url)
+                    .header(super::X_AUTH_TOKEN, value.clone())
+                    .header("x-subject-token", value)
+            }
+        };
+        request
+            .header(ACCEPT, "application/json")
+            .build()
+            .map_err(|e| {
+                Error::config(format!("cannot make the Keystone token request: {e}")).with_source(e)
+            })
+    }
+
+    /// What to check after Keystone refused the request with `status`.
+    fn hint(&self, status: StatusCode) -> &'static str {
+        match (self, status.as_u16()) {
+            (Credentials::ApplicationCredential(_), 401) => {
+                "check the application credential (id, or name and user) and its secret, and that it has not expired"
+            }
+            (Credentials::ScopedToken(_) | Credentials::ExistingToken(_), 401 | 404) => {
+                "the token is not valid (expired, revoked, or for another Keystone): get a new one"
+            }
+            (Credentials::ScopedToken(_), 403) => {
+                "the token's user may not use this project: check its role assignments"
+            }
+            _ => keystone_hint(status),
+        }
     }
 }
 
@@ -377,7 +629,7 @@ impl fmt::Debug for Token {
     }
 }
 
-/// A Keystone password session: the credentials, and the cached token shared by every clone
+/// A Keystone session: the [`Credentials`], and the cached token shared by every clone
 /// (and so by every clone of a client). `Debug` shows no secret.
 ///
 /// # How the token is cached and renewed
@@ -405,7 +657,7 @@ pub struct Keystone {
 }
 
 struct Inner {
-    password: Password,
+    credentials: Credentials,
     slot: Mutex<Slot>,
     /// Held while fetching a token; holds the error of the last fetch if it failed.
     refresh: tokio::sync::Mutex<Option<Error>>,
@@ -424,7 +676,7 @@ impl fmt::Debug for Keystone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let expires_at = self.slot().token.as_ref().map(|t| t.expires_at);
         f.debug_struct("Keystone")
-            .field("password", &self.inner.password)
+            .field("credentials", &self.inner.credentials)
             .field("token", &expires_at.map(|_| "<redacted>"))
             .field("token_expires_at", &expires_at)
             .finish()
@@ -432,11 +684,12 @@ impl fmt::Debug for Keystone {
 }
 
 impl Keystone {
-    /// A session with these credentials and no token yet.
-    pub fn new(password: Password) -> Keystone {
+    /// A session with these credentials ([`Password`], [`ApplicationCredential`],
+    /// [`ScopedToken`], [`ExistingToken`]) and no token yet.
+    pub fn new(credentials: impl Into<Credentials>) -> Keystone {
         Keystone {
             inner: Arc::new(Inner {
-                password,
+                credentials: credentials.into(),
                 slot: Mutex::new(Slot::default()),
                 refresh: tokio::sync::Mutex::new(None),
                 fetches: AtomicU64::new(0),
@@ -445,8 +698,8 @@ impl Keystone {
     }
 
     /// The credentials.
-    pub fn password(&self) -> &Password {
-        &self.inner.password
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
     }
 
     /// The cached token, if any, without contacting Keystone (it may be about to expire).
@@ -566,17 +819,9 @@ impl Keystone {
     /// `POST /v3/auth/tokens`, under [`token_policy`], through the crate's HTTP layer (the
     /// body cap of [`Limits::default`] and the client's redirect policy).
     async fn fetch(&self, http: &reqwest::Client, reason: &'static str) -> Result<Token, Error> {
-        let password = &self.inner.password;
-        let url = password.token_url()?;
-        let shown_url = shown(&url);
-        let request = http
-            .post(url)
-            .header(ACCEPT, "application/json")
-            .json(&password.request_body())
-            .build()
-            .map_err(|e| {
-                Error::config(format!("cannot make the Keystone token request: {e}")).with_source(e)
-            })?;
+        let credentials = &self.inner.credentials;
+        let request = credentials.request(http)?;
+        let shown_url = shown(request.url());
         let limits = Limits::default();
         // When the attempt that answered was sent, on the local clock and the wall clock.
         let mut sent = (Instant::now(), SystemTime::now());
@@ -626,7 +871,7 @@ impl Keystone {
                 request_id
                     .map(|id| format!(" (request id {id})"))
                     .unwrap_or_default(),
-                keystone_hint(status),
+                credentials.hint(status),
             )));
         }
         let mut value = reply
@@ -786,9 +1031,7 @@ mod tests {
     #[test]
     fn token_urls_get_one_v3() {
         let url = |u: &str| {
-            Password::new(u, User::id("u"), "p", Project::id("p"))
-                .token_url()
-                .map(|u| u.to_string())
+tokens_url(u).map(|u| u.to_string())
         };
         assert_eq!(
             url("http://k:5000/v3").unwrap(),
