@@ -349,6 +349,14 @@ impl ExistingToken {
             token: Secret::new(token),
         }
     }
+
+    /// The token as a header value (marked sensitive).
+    fn header_value(&self) -> Result<HeaderValue, Error> {
+        let mut value = HeaderValue::from_str(self.token.expose().trim())
+            .map_err(|_| Error::config("the token holds characters a header cannot carry"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 /// How a [`Keystone`] session gets its token.
@@ -422,10 +430,7 @@ impl Credentials {
             Credentials::ApplicationCredential(a) => http.post(url).json(&a.request_body()),
             Credentials::ScopedToken(t) => http.post(url).json(&t.request_body()),
             Credentials::ExistingToken(t) => {
-                let mut value = HeaderValue::from_str(t.token.expose().trim()).map_err(|_| {
-                    Error::config("the token holds characters a header cannot carry")
-                })?;
-                value.set_sensitive(true);
+                let value = t.header_value()?;
                 http.get(url)
                     .header(super::X_AUTH_TOKEN, value.clone())
                     .header("x-subject-token", value)
@@ -513,7 +518,7 @@ pub fn find_endpoint(
     if endpoints.is_empty() {
         let types: Vec<&str> = catalog.iter().map(|s| s.service_type.as_str()).collect();
         return Err(Error::config(format!(
-            "the Keystone catalog has no `{service_type}` service (it lists: {}); set the endpoint explicitly",
+            "the Keystone catalog has no `{service_type}` service (it lists: {})",
             if types.is_empty() {
                 "nothing; is the token scoped to a project?".to_string()
             } else {
@@ -535,7 +540,7 @@ pub fn find_endpoint(
     regions.dedup();
     match matching.first() {
         Some(_) if region.is_none() && regions.len() > 1 => Err(Error::config(format!(
-            "the Keystone catalog lists `{service_type}` endpoints in several regions ({}); set the region (OS_REGION_NAME, region_name in clouds.yaml, or ClientBuilder::region)",
+            "the Keystone catalog lists `{service_type}` endpoints in several regions ({}): a region must be chosen",
             regions.join(", ")
         ))),
         Some(endpoint) => Ok(endpoint.url.clone()),
@@ -551,7 +556,7 @@ pub fn find_endpoint(
                 })
                 .collect();
             Err(Error::config(format!(
-                "the Keystone catalog has no `{service_type}` endpoint for interface `{interface}`{} (it has: {}); check the region and interface settings",
+                "the Keystone catalog has no `{service_type}` endpoint for interface `{interface}`{} (it has: {})",
                 region
                     .map(|r| format!(" in region `{r}`"))
                     .unwrap_or_default(),
@@ -874,10 +879,13 @@ impl Keystone {
                 credentials.hint(status),
             )));
         }
-        let mut value = reply
-            .headers
-            .get("x-subject-token")
-            .cloned()
+        // An existing token is the one sent: Keystone's answer only describes it.
+        let own = match credentials {
+            Credentials::ExistingToken(t) => Some(t.header_value()?),
+            _ => None,
+        };
+        let mut value = own
+            .or_else(|| reply.headers.get("x-subject-token").cloned())
             .ok_or_else(|| {
                 Error::auth(format!(
                     "Keystone at {shown_url} answered {status} without an X-Subject-Token header; check that the auth URL is Keystone v3"
@@ -1030,9 +1038,7 @@ mod tests {
 
     #[test]
     fn token_urls_get_one_v3() {
-        let url = |u: &str| {
-tokens_url(u).map(|u| u.to_string())
-        };
+        let url = |u: &str| tokens_url(u).map(|u| u.to_string());
         assert_eq!(
             url("http://k:5000/v3").unwrap(),
             "http://k:5000/v3/auth/tokens"

@@ -26,9 +26,8 @@ use std::time::SystemTime;
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 pub use keystone::{
-    ApplicationCredential, ApplicationCredentialRef, CatalogEndpoint, CatalogService,
-    Credentials, Domain, ExistingToken, Keystone, Password, Project, ScopedToken, Token, User,
-    find_endpoint,
+    ApplicationCredential, ApplicationCredentialRef, CatalogEndpoint, CatalogService, Credentials,
+    Domain, ExistingToken, Keystone, Password, Project, ScopedToken, Token, User, find_endpoint,
 };
 
 use crate::Error;
