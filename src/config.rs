@@ -526,8 +526,8 @@ enum Key {
     ApplicationCredentialName,
     ApplicationCredentialSecret,
     CaCert,
-    Cert,
-    Key,
+    ClientCert,
+    ClientKey,
     /// `verify: false` in `clouds.yaml` (no variable: `OS_INSECURE` is [`Key::Insecure`]).
     Verify,
     Insecure,
@@ -581,8 +581,8 @@ impl Key {
                 Some("OS_APPLICATION_CREDENTIAL_SECRET"),
             ),
             Key::CaCert => (&["cacert"], Some("OS_CACERT")),
-            Key::Cert => (&["cert"], Some("OS_CERT")),
-            Key::Key => (&["key"], Some("OS_KEY")),
+            Key::ClientCert => (&["cert"], Some("OS_CERT")),
+            Key::ClientKey => (&["key"], Some("OS_KEY")),
             Key::Verify => (&["verify"], None),
             Key::Insecure => (&["insecure"], Some("OS_INSECURE")),
         }
@@ -883,8 +883,8 @@ fn tls_from(settings: &Settings<'_>, fallback: Option<&Settings<'_>>) -> Result<
             .map_err(|e| Error::config(format!("{named} is not a usable PEM CA bundle: {e}")))?;
     }
     match (
-        read(Key::Cert, "client certificate")?,
-        read(Key::Key, "client key")?,
+        read(Key::ClientCert, "client certificate")?,
+        read(Key::ClientKey, "client key")?,
     ) {
         (Some((cert, named)), key) => {
             let (key, key_named) = key.unwrap_or_default();
@@ -1175,6 +1175,14 @@ mod tests {
             ProjectDomainId,
             DefaultDomainName,
             DefaultDomainId,
+            AuthType,
+            ApplicationCredentialId,
+            ApplicationCredentialName,
+            ApplicationCredentialSecret,
+            CaCert,
+            ClientCert,
+            ClientKey,
+            Insecure,
         ] {
             let (paths, variable) = key.names();
             let name = paths[0].trim_start_matches("auth.");
@@ -1182,6 +1190,37 @@ mod tests {
                 variable,
                 Some(format!("OS_{}", name.to_ascii_uppercase())).as_deref()
             );
+        }
+    }
+
+    #[test]
+    fn only_a_final_version_segment_is_dropped() {
+        for (given, expected) in [
+            ("https://ims.example.test", "https://ims.example.test"),
+            ("https://ims.example.test/", "https://ims.example.test"),
+            (" https://ims.example.test/v2 ", "https://ims.example.test"),
+            ("https://ims.example.test/v2/", "https://ims.example.test"),
+            ("https://ims.example.test/v2.0", "https://ims.example.test"),
+            (
+                "https://ims.example.test/v2.1//",
+                "https://ims.example.test",
+            ),
+            ("https://ims.example.test/v1", "https://ims.example.test"),
+            ("https://ims.example.test/v1.1", "https://ims.example.test"),
+            ("http://h:9292/image", "http://h:9292/image"),
+            ("http://h:9292/image/v2", "http://h:9292/image"),
+            // Not versions (or not the image API's): kept.
+            ("https://h/v2/0123abcd", "https://h/v2/0123abcd"),
+            ("https://h/v3", "https://h/v3"),
+            ("https://h/v2.", "https://h/v2."),
+            ("https://h/v2.x", "https://h/v2.x"),
+            ("https://h/v22", "https://h/v22"),
+            ("https://h/version2", "https://h/version2"),
+            // A host named like a version is a host.
+            ("https://v2", "https://v2"),
+            ("https://v2/", "https://v2"),
+        ] {
+            assert_eq!(normalize_endpoint(given), expected, "{given}");
         }
     }
 }

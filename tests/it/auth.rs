@@ -9,7 +9,7 @@ use crate::support::{CannedResponse, Server};
 use futures::future::join_all;
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
-use ims::{Client, ErrorKind};
+use ims::{Client, ClientInfo, ErrorKind};
 use serde_json::json;
 
 const PASSWORD: &str = "pw-s3cr3t-value";
@@ -398,4 +398,77 @@ fn sdk_date(text: &str) -> SystemTime {
         .unwrap()
         .assume_utc()
         .into()
+}
+
+/// The secrets of the other Keystone methods and of TLS never show in `Debug`.
+#[tokio::test]
+async fn application_credential_and_token_secrets_stay_out_of_debug() {
+    use ims::auth::{ApplicationCredential, ExistingToken, ScopedToken};
+    const AC_SECRET: &str = "ac-s3cr3t-value";
+    const GIVEN_TOKEN: &str = "given-t0ken-value";
+    let cloud = FakeCloud::start();
+    let by_id = ApplicationCredential::with_id(cloud.auth_url(), "ac-id", AC_SECRET);
+    let by_name = ApplicationCredential::with_name(
+        cloud.auth_url(),
+        "ci",
+        User::name("demo", Domain::Name("Default".into())),
+        AC_SECRET,
+    );
+    let scoped = ScopedToken::new(cloud.auth_url(), GIVEN_TOKEN, Project::id("p1"));
+    let existing = ExistingToken::new(cloud.auth_url(), GIVEN_TOKEN);
+    let mut printed = vec![
+        format!("{by_id:?}"),
+        format!("{by_name:?}"),
+        format!("{scoped:?}"),
+        format!("{existing:?}"),
+    ];
+    for auth in [
+        Auth::application_credential(by_id),
+        Auth::application_credential(by_name),
+        Auth::scoped_token(scoped),
+    ] {
+        let client = Client::builder()
+            .endpoint(cloud.server.base_url())
+            .auth(auth.clone())
+            .build()
+            .await
+            .unwrap();
+        client.list_images().send().await.unwrap();
+        printed.push(format!("{auth:?}"));
+        printed.push(format!("{:?}", client.inner()));
+    }
+    let key = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls/client.key"),
+    )
+    .unwrap();
+    let cert = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls/client.pem"),
+    )
+    .unwrap();
+    let tls = ims::http::Tls::default()
+        .client_identity_pem(&cert, &key)
+        .unwrap();
+    printed.push(format!("{tls:?}"));
+    printed.push(format!("{:?}", Client::builder().tls(tls)));
+    let key_text = String::from_utf8(key).unwrap();
+    let key_line = key_text.lines().nth(1).unwrap();
+    for text in &printed {
+        assert!(
+            !text.contains(AC_SECRET) && !text.contains(GIVEN_TOKEN) && !text.contains(key_line),
+            "{text}"
+        );
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+    // The secrets went where they belong: to Keystone only.
+    let bodies: Vec<String> = cloud
+        .keystone_requests()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert!(bodies[0].contains(AC_SECRET) && bodies[2].contains(GIVEN_TOKEN));
+    assert!(cloud.ims_requests().iter().all(|r| {
+        r.header("x-auth-token")
+            .is_some_and(|t| t.starts_with("tok-"))
+    }),);
 }
