@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::auth::{
-    ApplicationCredential, Auth, Domain, ExistingToken, Password, Project, ScopedToken, User,
+    ApplicationCredential, Auth, Domain, ExistingToken, Password, Project, ScopedToken, TokenCache,
+    User,
 };
 use crate::http::retry::RetryPolicy;
 use crate::http::{HttpOptions, Limits, Tls};
@@ -110,6 +111,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     tls: Tls,
     user_agent_prefix: Option<String>,
+    token_cache: Option<TokenCache>,
     /// The setting the endpoint came from (`IMS_ENDPOINT`, `image_endpoint_override`), for
     /// error messages.
     endpoint_setting: Option<&'static str>,
@@ -207,6 +209,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Keep Keystone tokens on disk between processes (`None`: not, the default), for
+    /// password and application credential auth; see [`TokenCache`] for what is stored and
+    /// why it is safe. For example `.token_cache(TokenCache::in_default_dir())`
+    /// (`~/.cache/ims`). No effect with other credentials.
+    #[must_use]
+    pub fn token_cache(mut self, cache: impl Into<Option<TokenCache>>) -> ClientBuilder {
+        self.token_cache = cache.into();
+        self
+    }
+
     /// The TLS settings so far.
     pub fn get_tls(&self) -> &Tls {
         &self.tls
@@ -249,6 +261,9 @@ impl ClientBuilder {
             .map(|o| format!(" (settings read from {o})"))
             .unwrap_or_default();
         let http = self.make_http(&origin)?;
+        if let (Some(cache), Auth::Keystone(keystone)) = (&self.token_cache, &self.auth) {
+            keystone.use_cache(cache.clone());
+        }
         let (endpoint, endpoint_setting) = match (self.endpoint, self.cloud) {
             (Some(endpoint), _) => (endpoint, self.endpoint_setting),
             (None, Some(cloud)) => {

@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 // The token's local clock is tokio's: the same as `std`'s, except on a paused test clock.
@@ -13,10 +13,11 @@ use tokio::time::Instant;
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Secret;
+use super::cache::{Entry, TokenCache};
 use crate::Error;
 use crate::http::retry::{Jitter, RetryPolicy, Timeouts};
 use crate::http::{Failure, Limits};
@@ -417,6 +418,18 @@ impl Credentials {
         }
     }
 
+    /// What identifies the token's user, project and method for the [`TokenCache`], without
+    /// secrets; `None` for the `token` methods (not cached).
+    fn cache_identity(&self) -> Option<String> {
+        let url = tokens_url(self.auth_url()).ok()?;
+        let who = match self {
+            Credentials::Password(p) => format!("user={:?}\nproject={:?}", p.user, p.project),
+            Credentials::ApplicationCredential(a) => format!("credential={:?}", a.credential),
+            Credentials::ScopedToken(_) | Credentials::ExistingToken(_) => return None,
+        };
+        Some(format!("{}\n{url}\n{who}", self.method()))
+    }
+
     /// Whether a new token can be had once this one is rejected (not for an existing token).
     pub fn renewable(&self) -> bool {
         !matches!(self, Credentials::ExistingToken(_))
@@ -462,7 +475,7 @@ impl Credentials {
 }
 
 /// A service of a Keystone catalog.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CatalogService {
     /// The service type, such as `image` or `identity`.
@@ -477,7 +490,7 @@ pub struct CatalogService {
 }
 
 /// One endpoint of a catalog service.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CatalogEndpoint {
     /// `public`, `internal` or `admin`.
@@ -571,6 +584,7 @@ pub fn find_endpoint(
 pub struct Token {
     value: HeaderValue,
     expires_at: SystemTime,
+    lifetime: Duration,
     refresh_at: Instant,
     expires_local: Instant,
     catalog: Arc<[CatalogService]>,
@@ -598,6 +612,7 @@ impl Token {
         Token {
             value,
             expires_at,
+            lifetime,
             refresh_at: expires_local - margin,
             expires_local,
             catalog,
@@ -666,6 +681,8 @@ struct Inner {
     slot: Mutex<Slot>,
     /// Held while fetching a token; holds the error of the last fetch if it failed.
     refresh: tokio::sync::Mutex<Option<Error>>,
+    /// Where tokens are kept between processes, if anywhere.
+    cache: OnceLock<TokenCache>,
     /// How many fetches have completed (successfully or not).
     fetches: AtomicU64,
 }
@@ -697,6 +714,7 @@ impl Keystone {
                 credentials: credentials.into(),
                 slot: Mutex::new(Slot::default()),
                 refresh: tokio::sync::Mutex::new(None),
+                cache: OnceLock::new(),
                 fetches: AtomicU64::new(0),
             }),
         }
@@ -712,9 +730,80 @@ impl Keystone {
         self.slot().token.clone()
     }
 
-    /// Drops the cached token: the next request fetches a new one.
+    /// Drops the cached token (and its [`TokenCache`] file): the next request fetches a new
+    /// one.
     pub fn invalidate(&self) {
         self.slot().token = None;
+        self.forget_cached();
+    }
+
+    /// Keeps tokens in `cache` between processes (for password and application credential
+    /// auth; see [`TokenCache`]). A session's cache is set once: later calls change nothing.
+    pub fn use_cache(&self, cache: TokenCache) {
+        let _ = self.inner.cache.set(cache);
+    }
+
+    /// The token cache, if one is used.
+    pub fn token_cache(&self) -> Option<&TokenCache> {
+        self.inner.cache.get()
+    }
+
+    /// The cache and this session's identity in it, when tokens are cached.
+    fn cache(&self) -> Option<(&TokenCache, String)> {
+        let cache = self.inner.cache.get()?;
+        Some((cache, self.inner.credentials.cache_identity()?))
+    }
+
+    /// A token of the cache with more than its renewal margin left.
+    fn from_cache(&self) -> Option<Token> {
+        let (cache, identity) = self.cache()?;
+        let entry = cache.load(&identity)?;
+        let left = entry.expires_local.duration_since(SystemTime::now()).ok()?;
+        let margin = (entry.lifetime / 10).min(MAX_MARGIN);
+        if left <= margin {
+            return None;
+        }
+        let mut value = HeaderValue::from_str(&entry.token).ok()?;
+        value.set_sensitive(true);
+        let now = Instant::now();
+        tracing::debug!(
+            lifetime_s = entry.lifetime.as_secs(),
+            left_s = left.as_secs(),
+            "Keystone token from the cache"
+        );
+        Some(Token {
+            value,
+            expires_at: entry.expires_local,
+            lifetime: entry.lifetime,
+            refresh_at: now + (left - margin),
+            expires_local: now + left,
+            catalog: entry.catalog.into(),
+        })
+    }
+
+    /// Writes a newly fetched token to the cache.
+    fn to_cache(&self, token: &Token) {
+        if let Some((cache, identity)) = self.cache() {
+            let left = token
+                .expires_local
+                .saturating_duration_since(Instant::now());
+            cache.store(
+                &identity,
+                &Entry {
+                    token: token.expose_secret().to_string(),
+                    expires_local: SystemTime::now() + left,
+                    lifetime: token.lifetime,
+                    catalog: token.catalog.to_vec(),
+                },
+            );
+        }
+    }
+
+    /// Removes this session's token from the cache.
+    fn forget_cached(&self) {
+        if let Some((cache, identity)) = self.cache() {
+            cache.remove(&identity);
+        }
     }
 
     /// A token that is not about to expire: the cached one, or a new one from Keystone
@@ -749,11 +838,21 @@ impl Keystone {
                 Some(_) => "expiring",
             }
         };
+        // Another process may hold a fresh token for the same identity (not after a rejection:
+        // the file's token may be the rejected one).
+        if reason != "rejected"
+            && let Some(token) = self.from_cache()
+        {
+            *last_error = None;
+            self.slot().token = Some(token.clone());
+            return Ok(token);
+        }
         let result = self.fetch(http, reason).await;
         self.inner.fetches.fetch_add(1, Ordering::SeqCst);
         match result {
             Ok(token) => {
                 *last_error = None;
+                self.to_cache(&token);
                 let mut slot = self.slot();
                 slot.token = Some(token.clone());
                 slot.rejected = false;
@@ -792,10 +891,17 @@ impl Keystone {
     /// The service rejected a request that carried `sent`: drop the cached token if it is
     /// that one (a newer token, fetched after another rejection, is kept).
     pub(crate) fn rejected(&self, sent: Option<&HeaderValue>) {
-        let mut slot = self.slot();
-        if sent.is_some() && slot.token.as_ref().map(|t| &t.value) == sent {
-            slot.token = None;
-            slot.rejected = true;
+        let dropped = {
+            let mut slot = self.slot();
+            let current = sent.is_some() && slot.token.as_ref().map(|t| &t.value) == sent;
+            if current {
+                slot.token = None;
+                slot.rejected = true;
+            }
+            current
+        };
+        if dropped {
+            self.forget_cached();
             tracing::info!("the service rejected the Keystone token; a new one will be fetched");
         }
     }

@@ -15,9 +15,12 @@
 //!   and expiry read from Keystone ([`ExistingToken`]); not renewable.
 //! * [`Auth::aksk`]: AK/SK signing ([`AkSk`]), each attempt signed anew at the time it is sent.
 //!
+//! Keystone tokens may be kept on disk between processes: [`TokenCache`] (off by default).
+//!
 //! Every credential type prints its secrets as `<redacted>` in `Debug`, and no error or log
 //! line contains them.
 
+mod cache;
 mod keystone;
 
 use std::fmt;
@@ -25,6 +28,7 @@ use std::time::SystemTime;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+pub use cache::{MAX_CACHE_FILE_BYTES, TokenCache};
 pub use keystone::{
     ApplicationCredential, ApplicationCredentialRef, CatalogEndpoint, CatalogService, Credentials,
     Domain, ExistingToken, Keystone, Password, Project, ScopedToken, Token, User, find_endpoint,

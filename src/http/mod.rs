@@ -1,5 +1,5 @@
 //! The HTTP layer under every request of the crate (the service's and Keystone's): the
-//! `reqwest` client and its redirect policy, one attempt (send, then read the body under its
+//! `reqwest` client (its redirect policy, TLS settings and `User-Agent`), one attempt (send, then read the body under its
 //! cap), and the retry policy around the attempts.
 //!
 //! # Limits and defaults
@@ -20,6 +20,9 @@
 //! | body of an error response kept for the message | 64 KiB (the rest is not read) | [`Limits::max_error_body_bytes`] |
 //! | redirects | 3, to the same scheme, host and port only | [`Limits::max_redirects`] |
 //! | Keystone token request | 30 s per attempt, 3 attempts (after a 5xx or a connection error, 200 ms then 400 ms apart), through the same body cap and redirect policy | fixed |
+//! | `User-Agent` of every request, Keystone's too | `ims/<version> (Rust; <os> <arch>)` ([`user_agent`]) | a prefix: [`ClientBuilder::user_agent`](crate::ClientBuilder::user_agent) |
+//! | TLS | the platform's roots, the server verified, no client certificate | [`Tls`] ([`ClientBuilder::tls`](crate::ClientBuilder::tls)); `OS_CACERT` (a bundle replacing the roots), `OS_CERT`/`OS_KEY`, `OS_INSECURE` (warns) |
+//! | Keystone tokens kept between processes | off; when on, a token is used while more than its renewal margin is left, files of at most 4 MiB read ([`MAX_CACHE_FILE_BYTES`](crate::auth::MAX_CACHE_FILE_BYTES)) | [`ClientBuilder::token_cache`](crate::ClientBuilder::token_cache) |
 //!
 //! A redirect to another scheme, host or port is never followed: the credentials of a request
 //! go nowhere but the origin it was sent to. A redirect back to a URL already visited is

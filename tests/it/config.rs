@@ -1206,3 +1206,17 @@ fn bad_tls_files_are_config_errors_naming_setting_and_file() {
     let builder = ClientBuilder::from_vars(vars(&cloud_vars), &[]).unwrap();
     assert!(builder.get_tls().has_ca_bundle());
 }
+
+/// The defaults of the table of limits that this file's settings change.
+#[test]
+fn tls_user_agent_and_token_cache_defaults() {
+    let builder = Client::builder();
+    let tls = builder.get_tls();
+    assert!(!tls.is_insecure() && !tls.has_ca_bundle() && !tls.has_client_identity());
+    assert!(
+        ims::http::user_agent().starts_with(&format!("ims/{} (Rust; ", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(ims::auth::MAX_CACHE_FILE_BYTES, 4 * 1024 * 1024);
+    let builder = ClientBuilder::from_vars(vars(&[("OS_AUTH_TOKEN", "t")]), &[]).unwrap();
+    assert!(!builder.get_tls().is_insecure(), "insecure only when asked");
+}
