@@ -227,11 +227,18 @@ fn read_private(_path: &Path) -> Result<Option<Vec<u8>>, String> {
 #[cfg(unix)]
 fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
+    let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(std::io::Error::other(format!(
+            "the directory {} may be read by others (mode {mode:o}; it must be 0700)",
+            dir.display()
+        )));
+    }
     let temporary =
         path.with_extension(format!("tmp.{}.{}", std::process::id(), fastrand::u64(..)));
     let result = (|| {

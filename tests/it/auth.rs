@@ -602,6 +602,8 @@ async fn a_cached_token_near_its_expiry_or_unreadable_is_not_used() {
     let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
     client.list_images().send().await.unwrap();
     assert_eq!(cloud.keystone_requests().len(), 4, "not used: mode 0755");
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(stored["token"], "tok-3", "nor written");
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     // ... nor a file others may read.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -541,3 +541,50 @@ async fn v3token_rescopes_an_unscoped_token_of_the_real_keystone() {
     let scoped = keystone(client.inner().auth()).cached_token().unwrap();
     assert_ne!(scoped.expose_secret(), unscoped, "a new, scoped token");
 }
+
+/// Two "processes" sharing a token cache: the second asks Keystone nothing and Glance takes
+/// the first one's token; after Keystone revokes it, a third is rejected once by Glance,
+/// drops the file and fetches a new token.
+#[tokio::test]
+async fn a_token_cache_spares_the_next_process_its_keystone_request() {
+    let Some(openstack) = openstack("a_token_cache_spares_the_next_process_its_keystone_request")
+    else {
+        return;
+    };
+    let (captured, _guard) = capture::capture();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("ims");
+    let client = || async {
+        ClientBuilder::from_vars(os_password_vars, &[])
+            .unwrap()
+            .token_cache(ims::auth::TokenCache::new(&dir))
+            .build()
+            .await
+            .unwrap()
+    };
+    let first = client().await;
+    assert_eq!(listed_seed_ids(&first).await, seeded_ids(&openstack));
+    assert_eq!(token_requests(&captured), ["initial"]);
+    let second = client().await;
+    assert_eq!(listed_seed_ids(&second).await, seeded_ids(&openstack));
+    assert_eq!(
+        token_requests(&captured),
+        ["initial"],
+        "none for the second"
+    );
+    let token = keystone(first.inner().auth()).cached_token().unwrap();
+    let reused = keystone(second.inner().auth()).cached_token().unwrap();
+    assert_eq!(token.expose_secret(), reused.expose_secret());
+
+    revoke(&openstack, token.expose_secret()).await;
+    let third = client().await;
+    assert_eq!(listed_seed_ids(&third).await, seeded_ids(&openstack));
+    assert_eq!(
+        rejections(&captured),
+        1,
+        "Glance rejected the revoked token once"
+    );
+    assert_eq!(token_requests(&captured), ["initial", "rejected"]);
+    let renewed = keystone(third.inner().auth()).cached_token().unwrap();
+    assert_ne!(renewed.expose_secret(), token.expose_secret());
+}
