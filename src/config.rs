@@ -542,7 +542,7 @@ enum Key {
     ApplicationCredentialSecret,
     CaCert,
     ClientCert,
-    ClientKey,
+    ClientPrivate,
     /// `verify: false` in `clouds.yaml` (no variable: `OS_INSECURE` is [`Key::Insecure`]).
     Verify,
     Insecure,
@@ -597,7 +597,7 @@ impl Key {
             ),
             Key::CaCert => (&["cacert"], Some("OS_CACERT")),
             Key::ClientCert => (&["cert"], Some("OS_CERT")),
-            Key::ClientKey => (&["key"], Some("OS_KEY")),
+            Key::ClientPrivate => (&["key"], Some("OS_KEY")),
             Key::Verify => (&["verify"], None),
             Key::Insecure => (&["insecure"], Some("OS_INSECURE")),
         }
@@ -899,7 +899,7 @@ fn tls_from(settings: &Settings<'_>, fallback: Option<&Settings<'_>>) -> Result<
     }
     match (
         read(Key::ClientCert, "client certificate")?,
-        read(Key::ClientKey, "client key")?,
+        read(Key::ClientPrivate, "client key")?,
     ) {
         (Some((cert, named)), key) => {
             let (key, key_named) = key.unwrap_or_default();
@@ -1196,7 +1196,7 @@ mod tests {
             ApplicationCredentialSecret,
             CaCert,
             ClientCert,
-            ClientKey,
+            ClientPrivate,
             Insecure,
         ] {
             let (paths, variable) = key.names();

@@ -755,7 +755,7 @@ impl Keystone {
     }
 
     /// A token of the cache with more than its renewal margin left.
-    fn from_cache(&self) -> Option<Token> {
+    fn cached_elsewhere(&self) -> Option<Token> {
         let (cache, identity) = self.cache()?;
         let entry = cache.load(&identity)?;
         let left = entry.expires_local.duration_since(SystemTime::now()).ok()?;
@@ -782,7 +782,7 @@ impl Keystone {
     }
 
     /// Writes a newly fetched token to the cache.
-    fn to_cache(&self, token: &Token) {
+    fn share_in_cache(&self, token: &Token) {
         if let Some((cache, identity)) = self.cache() {
             let left = token
                 .expires_local
@@ -841,7 +841,7 @@ impl Keystone {
         // Another process may hold a fresh token for the same identity (not after a rejection:
         // the file's token may be the rejected one).
         if reason != "rejected"
-            && let Some(token) = self.from_cache()
+            && let Some(token) = self.cached_elsewhere()
         {
             *last_error = None;
             self.slot().token = Some(token.clone());
@@ -852,7 +852,7 @@ impl Keystone {
         match result {
             Ok(token) => {
                 *last_error = None;
-                self.to_cache(&token);
+                self.share_in_cache(&token);
                 let mut slot = self.slot();
                 slot.token = Some(token.clone());
                 slot.rejected = false;
