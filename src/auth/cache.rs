@@ -1,33 +1,4 @@
 //! Keystone tokens kept on disk between processes: [`TokenCache`].
-//!
-//! # What is stored, and why it is safe enough
-//!
-//! One file per identity, `<dir>/<key>.json`, where `<key>` is the SHA-256 (hex) of the token
-//! URL, the auth method, the user (id, or name and domain) or application credential (id, or
-//! name and user), and the project. No secret goes into the key or the file name: neither the
-//! password, nor the application credential's secret, nor the token. The file holds the
-//! token, its expiry and lifetime (on this machine's clock) and the catalog (the endpoints
-//! the token was issued with), so that a second process needs no Keystone request at all.
-//!
-//! The token is a bearer credential until it expires (Keystone's default is an hour), like
-//! the password that produced it, so the file is guarded as the OpenStack tools guard
-//! `clouds.yaml`: the directory is created with mode `0700` and each file with mode `0600`
-//! (created with that mode, never widened afterwards), written to a temporary file and
-//! renamed into place so a reader never sees half a file. A directory or file that group or
-//! others may read is not used (a warning says so). A file is read only up to
-//! [`MAX_CACHE_FILE_BYTES`]; one that does not parse is ignored and replaced.
-//!
-//! A cached token is used only while more than its renewal margin (the lesser of 5 minutes
-//! and 10 % of its lifetime) is left, and never after the service rejected it: a 401 removes
-//! the file. Tokens of the `token` methods ([`ScopedToken`](super::ScopedToken),
-//! [`ExistingToken`](super::ExistingToken)) are not cached: their key would have to be
-//! derived from the token itself.
-//!
-//! A cached token is used without the password being checked again: with the cache on, a
-//! process that knows the user and project (not the password) of a cached identity and can
-//! read the owner's files can use the token, which is no more than reading `secure.yaml`
-//! would give it. Turn the cache off (the CLI's `--no-cache`) where that matters.
-//! On platforms without Unix file modes the cache does nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -43,9 +14,37 @@ pub const MAX_CACHE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The format of the files, so a later one is not misread.
 const FORMAT: u32 = 1;
 
-/// A directory of cached Keystone tokens, shared by processes of the same user; see the
-/// [module docs](self) for what is stored. Turn it on with
-/// [`ClientBuilder::token_cache`](crate::ClientBuilder::token_cache).
+/// A directory of cached Keystone tokens, shared by processes of the same user. Turn it on
+/// with [`ClientBuilder::token_cache`](crate::ClientBuilder::token_cache).
+///
+/// # What is stored, and why it is safe enough
+///
+/// One file per identity, `<dir>/<key>.json`, where `<key>` is the SHA-256 (hex) of the token
+/// URL, the auth method, the user (id, or name and domain) or application credential (id, or
+/// name and user), and the project. No secret goes into the key or the file name: neither the
+/// password, nor the application credential's secret, nor the token. The file holds the
+/// token, its expiry and lifetime (on this machine's clock) and the catalog (the endpoints
+/// the token was issued with), so that a second process needs no Keystone request at all.
+///
+/// The token is a bearer credential until it expires (Keystone's default is an hour), like
+/// the password that produced it, so the file is guarded like a private key: the directory is created with mode `0700` and each file with mode `0600`
+/// (created with that mode, never widened afterwards), written to a temporary file and
+/// renamed into place so a reader never sees half a file. A directory or file that group or
+/// others may read is not used (a warning says so). A file is read only up to
+/// [`MAX_CACHE_FILE_BYTES`]; one that does not parse is ignored and replaced.
+///
+/// A cached token is used only while more than its renewal margin (the lesser of 5 minutes
+/// and 10 % of its lifetime) is left, and never after the service rejected it: a 401 removes
+/// the file. Tokens of the `token` methods ([`ScopedToken`](crate::auth::ScopedToken),
+/// [`ExistingToken`](crate::auth::ExistingToken)) are not cached: their key would have to be
+/// derived from the token itself.
+///
+/// A cached token is used without the password (or secret) being checked again: with the
+/// cache on, a process of the same OS user that names a cached user and project gets the
+/// token even with a wrong password. That user could read the file (and `secure.yaml`)
+/// anyway, so nothing is given away that was not already readable; turn the cache off (the
+/// CLI's `--no-cache`) where a stale or wrong password must fail at once.
+/// On platforms without Unix file modes the cache does nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenCache {
     dir: PathBuf,
