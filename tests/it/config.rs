@@ -777,6 +777,30 @@ async fn os_auth_token_with_os_auth_url_reads_the_catalog_of_the_token() {
     assert_eq!(cloud.keystone_requests().len(), 1);
     assert_eq!(cloud.ims_requests().len(), 2);
 
+    // `auth_type: token` with an `auth_url` in clouds.yaml does the same.
+    let dir = tempfile::tempdir().unwrap();
+    let clouds = write(
+        dir.path(),
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  t:\n    auth_type: token\n    auth:\n      auth_url: {auth_url}\n      \
+             token: issued-earlier\n    region_name: RegionOne\n"
+        ),
+    );
+    cloud.with(|s| s.rejected.clear());
+    let cloud_vars = [
+        ("OS_CLOUD", "t"),
+        ("OS_CLIENT_CONFIG_FILE", clouds.to_str().unwrap()),
+    ];
+    let client = ClientBuilder::from_vars(vars(&cloud_vars), &[])
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(client.baseurl(), &cloud.server.base_url());
+    assert_eq!(cloud.keystone_requests()[1].method, "GET");
+    client.list_images().send().await.unwrap();
+
     // A token Keystone does not know is an auth error that says so.
     let pairs = [
         ("OS_AUTH_URL", auth_url.as_str()),
