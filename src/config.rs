@@ -2,9 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::auth::{Auth, Domain, Password, Project, User};
-use crate::http::Limits;
+use crate::auth::{
+    ApplicationCredential, Auth, Domain, ExistingToken, Password, Project, ScopedToken, TokenCache,
+    User,
+};
 use crate::http::retry::RetryPolicy;
+use crate::http::{HttpOptions, Limits, Tls};
 use crate::signing::AkSk;
 use crate::{Client, Context, Error};
 
@@ -93,8 +96,9 @@ impl std::str::FromStr for Interface {
 ///
 /// The endpoint is, in this order: [`ClientBuilder::endpoint`] (or `IMS_ENDPOINT`, or
 /// `image_endpoint_override` in `clouds.yaml`); [`ClientBuilder::cloud`] with
-/// [`ClientBuilder::region`]; else, with Keystone password authentication, the `image`
-/// endpoint of the token's catalog for the region and interface (`public` by default).
+/// [`ClientBuilder::region`]; else, with Keystone authentication, the `image` endpoint of
+/// the token's catalog for the region and interface (`public` by default). Its version
+/// segment, if any, is dropped ([`normalize_endpoint`]).
 #[derive(Clone, Debug, Default)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
@@ -105,7 +109,14 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     limits: Limits,
     http: Option<reqwest::Client>,
-    /// Where the settings were read from, for error messages.
+    tls: Tls,
+    user_agent_prefix: Option<String>,
+    token_cache: Option<TokenCache>,
+    /// The setting the endpoint came from (`IMS_ENDPOINT`, `image_endpoint_override`), for
+    /// error messages.
+    endpoint_setting: Option<&'static str>,
+    /// Where the settings were read from, for error messages: set by
+    /// [`ClientBuilder::from_vars`], whose errors name settings rather than methods.
     origin: Option<String>,
 }
 
@@ -117,11 +128,13 @@ impl Client {
 }
 
 impl ClientBuilder {
-    /// The base URL of the service, such as `https://ims.eu-de.otc.t-systems.com` (without
-    /// `/v2`: the operations' paths start with it).
+    /// The base URL of the service, such as `https://ims.eu-de.otc.t-systems.com`. The
+    /// operations' paths start with their version (`/v2/images`), so a final version segment
+    /// (`/v1`, `/v2`, `/v2.0`, `/v2.1`, ...: see [`normalize_endpoint`]) is dropped.
     #[must_use]
     pub fn endpoint(mut self, url: impl Into<String>) -> ClientBuilder {
         self.endpoint = Some(url.into());
+        self.endpoint_setting = None;
         self
     }
 
@@ -178,6 +191,39 @@ impl ClientBuilder {
         self
     }
 
+    /// The TLS settings of the default HTTP client: a CA bundle, a client certificate, or no
+    /// verification (default: the platform's roots, verified). Not for a client given with
+    /// [`ClientBuilder::http_client`] (building fails then).
+    #[must_use]
+    pub fn tls(mut self, tls: Tls) -> ClientBuilder {
+        self.tls = tls;
+        self
+    }
+
+    /// A product token put before the crate's in the `User-Agent` of every request
+    /// (Keystone's too), such as `ims-cli/0.1.0`: `ims-cli/0.1.0 ims/0.1.0 (Rust; linux
+    /// x86_64)`. Not for a client given with [`ClientBuilder::http_client`].
+    #[must_use]
+    pub fn user_agent(mut self, prefix: impl Into<String>) -> ClientBuilder {
+        self.user_agent_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Keep Keystone tokens on disk between processes (`None`: not, the default), for
+    /// password and application credential auth; see [`TokenCache`] for what is stored and
+    /// why it is safe. For example `.token_cache(TokenCache::in_default_dir())`
+    /// (`~/.cache/ims`). No effect with other credentials.
+    #[must_use]
+    pub fn token_cache(mut self, cache: impl Into<Option<TokenCache>>) -> ClientBuilder {
+        self.token_cache = cache.into();
+        self
+    }
+
+    /// The TLS settings so far.
+    pub fn get_tls(&self) -> &Tls {
+        &self.tls
+    }
+
     /// The credentials set so far.
     pub fn get_auth(&self) -> &Auth {
         &self.auth
@@ -208,19 +254,18 @@ impl ClientBuilder {
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when no endpoint can be found or it is
     /// not a URL; [`ErrorKind::Auth`](crate::ErrorKind::Auth) when Keystone refuses.
     pub async fn build(self) -> Result<Client, Error> {
+        let from_settings = self.origin.is_some();
         let origin = self
             .origin
             .as_deref()
             .map(|o| format!(" (settings read from {o})"))
             .unwrap_or_default();
-        let http = match self.http {
-            Some(http) => http,
-            None => crate::http_client(self.retry.get_timeouts(), &self.limits).map_err(|e| {
-                Error::config(format!("cannot make an HTTP client: {e}")).with_source(e)
-            })?,
-        };
-        let endpoint = match (self.endpoint, self.cloud) {
-            (Some(endpoint), _) => endpoint,
+        let http = self.make_http(&origin)?;
+        if let (Some(cache), Auth::Keystone(keystone)) = (&self.token_cache, &self.auth) {
+            keystone.use_cache(cache.clone());
+        }
+        let (endpoint, endpoint_setting) = match (self.endpoint, self.cloud) {
+            (Some(endpoint), _) => (endpoint, self.endpoint_setting),
             (None, Some(cloud)) => {
                 let region = self.region.as_deref().ok_or_else(|| {
                     Error::config(format!(
@@ -236,38 +281,68 @@ impl ClientBuilder {
                         "the region `{region}` is not a region name (letters, digits, `-`){origin}"
                     )));
                 }
-                cloud.endpoint(region)
+                (cloud.endpoint(region), None)
             }
             (None, None) => match &self.auth {
                 Auth::Keystone(keystone) => {
-                    keystone
+                    let endpoint = keystone
                         .endpoint(
                             &http,
                             "image",
                             self.region.as_deref(),
                             self.interface.as_str(),
                         )
-                        .await?
+                        .await
+                        .map_err(|e| match (e.kind(), e.detail()) {
+                            (crate::ErrorKind::Config, Some(detail)) => {
+                                let advice = if from_settings {
+                                    "choose with OS_REGION_NAME and OS_INTERFACE (region_name, \
+                                     interface in clouds.yaml), or set IMS_ENDPOINT to the endpoint"
+                                } else {
+                                    "choose with .region(..) and .interface(..), or give \
+                                     .endpoint(url)"
+                                };
+                                Error::config(format!("{detail}; {advice}{origin}"))
+                            }
+                            _ => e,
+                        })?;
+                    (endpoint, None)
                 }
-                _ => {
-                    return Err(Error::config(format!(
-                        "no endpoint: call .endpoint(url) or .cloud(..).region(..), set IMS_ENDPOINT, \
-                         or use Keystone password auth (its catalog gives the image endpoint){origin}"
-                    )));
+                auth => {
+                    let why = match auth {
+                        Auth::Token(_) => "a fixed token",
+                        Auth::AkSk(_) => "AK/SK signing",
+                        _ => "no credentials",
+                    };
+                    return Err(Error::config(if from_settings {
+                        format!(
+                            "no endpoint: with {why}, set IMS_ENDPOINT (or image_endpoint_override in \
+                             clouds.yaml), or OS_AUTH_URL for a Keystone whose catalog gives the \
+                             image endpoint{origin}"
+                        )
+                    } else {
+                        format!(
+                            "no endpoint: with {why}, call .endpoint(url) or .cloud(..).region(..), \
+                             or use Keystone auth (its catalog gives the image endpoint)"
+                        )
+                    }));
                 }
             },
         };
-        let endpoint = endpoint.trim().trim_end_matches('/').to_string();
+        let named = endpoint_setting
+            .map(|s| format!("{s} "))
+            .unwrap_or_else(|| "the endpoint ".into());
+        let endpoint = normalize_endpoint(&endpoint);
         match url::Url::parse(&endpoint) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}
             Ok(_) => {
                 return Err(Error::config(format!(
-                    "the endpoint `{endpoint}` is not an http(s) URL{origin}"
+                    "{named}`{endpoint}` is not an http(s) URL{origin}"
                 )));
             }
             Err(e) => {
                 return Err(Error::config(format!(
-                    "the endpoint `{endpoint}` is not a URL: {e}{origin}"
+                    "{named}`{endpoint}` is not a URL: {e}{origin}"
                 )));
             }
         }
@@ -275,6 +350,42 @@ impl ClientBuilder {
             .with_retry(self.retry)
             .with_limits(self.limits);
         Ok(Client::new_with_client(&endpoint, http, context))
+    }
+
+    /// The HTTP client given, or one with the TLS settings and `User-Agent`.
+    fn make_http(&self, origin: &str) -> Result<reqwest::Client, Error> {
+        let options = HttpOptions::default().tls(self.tls.clone());
+        let options = match &self.user_agent_prefix {
+            Some(prefix) => {
+                if !prefix.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+                    return Err(Error::config(format!(
+                        "the User-Agent prefix `{}` holds characters other than visible ASCII and spaces",
+                        crate::error::escaped(prefix)
+                    )));
+                }
+                options.user_agent_prefix(prefix.clone())
+            }
+            None => options,
+        };
+        let custom_tls =
+            self.tls.has_ca_bundle() || self.tls.has_client_identity() || self.tls.is_insecure();
+        if let Some(http) = &self.http {
+            if custom_tls || self.user_agent_prefix.is_some() {
+                return Err(Error::config(
+                    "TLS settings and a User-Agent prefix apply to the client's own HTTP client: \
+                     set them on the reqwest::Client given to .http_client(..) instead",
+                ));
+            }
+            return Ok(http.clone());
+        }
+        if self.tls.is_insecure() {
+            tracing::warn!(
+                "TLS certificate verification is off{origin}: anyone between this client and the \
+                 servers can read and change requests, credentials included"
+            );
+        }
+        crate::http::http_client_with(self.retry.get_timeouts(), &self.limits, &options)
+            .map_err(|e| Error::config(format!("cannot make an HTTP client: {e}")).with_source(e))
     }
 
     /// Settings from the process environment and the usual `clouds.yaml` places: see
@@ -290,27 +401,62 @@ impl ClientBuilder {
     /// Settings from variables looked up with `vars` (the environment, for
     /// [`ClientBuilder::from_env`]); `clouds.yaml` and `secure.yaml` are looked for in
     /// `OS_CLIENT_CONFIG_FILE`/`OS_CLIENT_SECURE_FILE`, then in each of `search_dirs`.
+    /// Empty values count as unset. Errors name the variable (or `clouds.yaml` key) and where
+    /// it was read from, never a method of this builder.
     ///
-    /// The first of these that is set decides how to authenticate:
+    /// # How to authenticate
     ///
-    /// 1. `OS_CLOUD`: the cloud of that name in `clouds.yaml`, merged with `secure.yaml`
-    ///    (`auth_type` `password` (default), `token` or `aksk`; `region_name`, `interface`,
-    ///    `image_endpoint_override`).
-    /// 2. `HUAWEICLOUD_SDK_AK` / `HUAWEICLOUD_SDK_SK`, with `HUAWEICLOUD_SDK_PROJECT_ID` (and
-    ///    `HUAWEICLOUD_SDK_SECURITY_TOKEN` for temporary keys): AK/SK signing.
-    /// 3. `OS_AUTH_TOKEN`: a fixed token.
-    /// 4. `OS_AUTH_URL`: Keystone password auth with `OS_USERNAME` or `OS_USER_ID`,
-    ///    `OS_PASSWORD`, `OS_PROJECT_NAME` or `OS_PROJECT_ID`, and the domains
-    ///    `OS_USER_DOMAIN_NAME`/`_ID`, `OS_PROJECT_DOMAIN_NAME`/`_ID` (or
-    ///    `OS_DEFAULT_DOMAIN_NAME`/`_ID` for both).
+    /// With `OS_CLOUD`, the cloud of that name in `clouds.yaml` merged with `secure.yaml`, by
+    /// its `auth_type` (below; `password` by default) and its `auth:` keys, which are the
+    /// variables' names in lower case without `OS_` (`auth.auth_url`, `auth.username`, ...;
+    /// `auth.ak`/`auth.sk` for AK/SK). Without `OS_CLOUD`, `OS_AUTH_TYPE` if set, else the
+    /// first kind of credentials set: `HUAWEICLOUD_SDK_AK`/`_SK` (AK/SK), an application
+    /// credential (`OS_APPLICATION_CREDENTIAL_ID` or `_NAME`), `OS_AUTH_TOKEN` (token),
+    /// `OS_AUTH_URL` (password).
     ///
-    /// Also read: `OS_REGION_NAME`, `OS_INTERFACE`, and `IMS_ENDPOINT` (the endpoint, which
-    /// wins over any other). Empty values count as unset.
+    /// | auth type | what | settings |
+    /// | --- | --- | --- |
+    /// | `password`, `v3password` | Keystone password, scoped token | `OS_AUTH_URL`, `OS_USERNAME` or `OS_USER_ID`, `OS_PASSWORD`, `OS_PROJECT_NAME` or `OS_PROJECT_ID`, domains |
+    /// | `v3applicationcredential` | Keystone application credential (the token's project is the credential's) | `OS_AUTH_URL`, `OS_APPLICATION_CREDENTIAL_SECRET`, and `OS_APPLICATION_CREDENTIAL_ID`, or `OS_APPLICATION_CREDENTIAL_NAME` with `OS_USERNAME` (and its domain) or `OS_USER_ID` |
+    /// | `v3token` | `OS_AUTH_TOKEN` exchanged with Keystone for a token scoped to the project | `OS_AUTH_URL`, `OS_AUTH_TOKEN`, `OS_PROJECT_NAME` or `OS_PROJECT_ID`, project domain |
+    /// | `token` | with `OS_AUTH_URL`: the token as it is, its catalog read from Keystone (`GET /v3/auth/tokens`) for the endpoint; without: sent as it is, the endpoint must be set | `OS_AUTH_TOKEN`, `OS_AUTH_URL` |
+    /// | `admin_token` | the token sent as it is | `OS_AUTH_TOKEN`, an endpoint |
+    /// | `aksk` | AK/SK signing | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` (temporary keys) |
+    ///
+    /// The domains: `OS_USER_DOMAIN_NAME`/`_ID`, `OS_PROJECT_DOMAIN_NAME`/`_ID`, or
+    /// `OS_DEFAULT_DOMAIN_NAME`/`_ID` for both.
+    ///
+    /// # Every variable read
+    ///
+    /// | variable | `clouds.yaml` | what |
+    /// | --- | --- | --- |
+    /// | `OS_CLOUD` | | the cloud to read from `clouds.yaml` |
+    /// | `OS_CLIENT_CONFIG_FILE`, `OS_CLIENT_SECURE_FILE` | | the files, instead of the search dirs |
+    /// | `OS_AUTH_TYPE` | `auth_type` | how to authenticate (above) |
+    /// | `OS_AUTH_URL` | `auth.auth_url` | Keystone, with or without `/v3` |
+    /// | `OS_USERNAME`, `OS_USER_ID`, `OS_PASSWORD` | `auth.username`, ... | the user |
+    /// | `OS_PROJECT_NAME`, `OS_PROJECT_ID` | `auth.project_name`, ... | the project |
+    /// | `OS_USER_DOMAIN_NAME`, `OS_USER_DOMAIN_ID`, `OS_PROJECT_DOMAIN_NAME`, `OS_PROJECT_DOMAIN_ID`, `OS_DEFAULT_DOMAIN_NAME`, `OS_DEFAULT_DOMAIN_ID` | `auth.user_domain_name`, ... | the domains |
+    /// | `OS_APPLICATION_CREDENTIAL_ID`, `OS_APPLICATION_CREDENTIAL_NAME`, `OS_APPLICATION_CREDENTIAL_SECRET` | `auth.application_credential_id`, ... | an application credential |
+    /// | `OS_AUTH_TOKEN` | `auth.token` | a token |
+    /// | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` | `auth.ak`, `auth.sk`, `auth.project_id`, `auth.security_token` | AK/SK |
+    /// | `OS_REGION_NAME` | `region_name` | the catalog region |
+    /// | `OS_INTERFACE` | `interface` | the catalog interface: `public` (default), `internal`, `admin` |
+    /// | `IMS_ENDPOINT` | `image_endpoint_override` | the endpoint, instead of the catalog's (the variable wins over the cloud's key) |
+    /// | `OS_CACERT` | `cacert` | a PEM CA bundle trusted instead of the platform's roots |
+    /// | `OS_CERT`, `OS_KEY` | `cert`, `key` | a PEM client certificate and its key (the key may be in the certificate file) |
+    /// | `OS_INSECURE` | `insecure: true` or `verify: false` | no TLS verification (logs a warning when the client is built) |
+    ///
+    /// With `OS_CLOUD`, a variable fills in what the cloud leaves out for `OS_REGION_NAME`,
+    /// `OS_INTERFACE`, `OS_CACERT`, `OS_CERT`, `OS_KEY` and `OS_INSECURE`; the other
+    /// variables are not read (`IMS_ENDPOINT` always is). A catalog endpoint or an explicit
+    /// one has its version segment dropped ([`normalize_endpoint`]).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) naming the missing or bad setting and
-    /// where it was read from.
+    /// where it was read from: a file named by `OS_CACERT`, `OS_CERT` or `OS_KEY` that cannot
+    /// be read or holds no usable PEM is named with its setting and path.
     pub fn from_vars(
         vars: impl Fn(&str) -> Option<String>,
         search_dirs: &[PathBuf],
@@ -328,6 +474,7 @@ impl ClientBuilder {
             )?;
             let settings = files.cloud(&cloud)?;
             let mut builder = builder_from(&settings)?;
+            builder.tls = tls_from(&settings, Some(&env))?;
             // The environment fills in what the cloud leaves out.
             if settings.get(Key::RegionName).is_none() {
                 builder.region = env.get(Key::RegionName);
@@ -337,10 +484,13 @@ impl ClientBuilder {
             }
             builder
         } else {
-            builder_from(&env)?
+            let mut builder = builder_from(&env)?;
+            builder.tls = tls_from(&env, None)?;
+            builder
         };
         if let Some(endpoint) = var("IMS_ENDPOINT") {
             builder.endpoint = Some(endpoint);
+            builder.endpoint_setting = Some("IMS_ENDPOINT");
         }
         Ok(builder)
     }
@@ -387,6 +537,15 @@ enum Key {
     /// The project of AK/SK signing (`auth.project_id`, but its own variable).
     AkSkProjectId,
     SecurityToken,
+    ApplicationCredentialId,
+    ApplicationCredentialName,
+    ApplicationCredentialSecret,
+    CaCert,
+    ClientCert,
+    ClientPrivate,
+    /// `verify: false` in `clouds.yaml` (no variable: `OS_INSECURE` is [`Key::Insecure`]).
+    Verify,
+    Insecure,
 }
 
 impl Key {
@@ -394,7 +553,7 @@ impl Key {
     /// environment variable (`None`: not read from the environment).
     fn names(self) -> (&'static [&'static str], Option<&'static str>) {
         match self {
-            Key::AuthType => (&["auth_type"], None),
+            Key::AuthType => (&["auth_type"], Some("OS_AUTH_TYPE")),
             Key::RegionName => (&["region_name"], Some("OS_REGION_NAME")),
             Key::Interface => (&["interface"], Some("OS_INTERFACE")),
             Key::EndpointOverride => (&["image_endpoint_override"], None),
@@ -424,6 +583,23 @@ impl Key {
                 &["auth.security_token"],
                 Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
             ),
+            Key::ApplicationCredentialId => (
+                &["auth.application_credential_id"],
+                Some("OS_APPLICATION_CREDENTIAL_ID"),
+            ),
+            Key::ApplicationCredentialName => (
+                &["auth.application_credential_name"],
+                Some("OS_APPLICATION_CREDENTIAL_NAME"),
+            ),
+            Key::ApplicationCredentialSecret => (
+                &["auth.application_credential_secret"],
+                Some("OS_APPLICATION_CREDENTIAL_SECRET"),
+            ),
+            Key::CaCert => (&["cacert"], Some("OS_CACERT")),
+            Key::ClientCert => (&["cert"], Some("OS_CERT")),
+            Key::ClientPrivate => (&["key"], Some("OS_KEY")),
+            Key::Verify => (&["verify"], None),
+            Key::Insecure => (&["insecure"], Some("OS_INSECURE")),
         }
     }
 }
@@ -513,8 +689,14 @@ impl Settings<'_> {
         match self.source {
             Source::Cloud(_) => Ok(self.get(Key::AuthType).unwrap_or_else(|| "password".into())),
             Source::Env(_) => {
-                if self.get(Key::Ak).is_some() || self.get(Key::Sk).is_some() {
+                if let Some(auth_type) = self.get(Key::AuthType) {
+                    Ok(auth_type)
+                } else if self.get(Key::Ak).is_some() || self.get(Key::Sk).is_some() {
                     Ok("aksk".into())
+                } else if self.get(Key::ApplicationCredentialId).is_some()
+                    || self.get(Key::ApplicationCredentialName).is_some()
+                {
+                    Ok("v3applicationcredential".into())
                 } else if self.get(Key::Token).is_some() {
                     Ok("token".into())
                 } else if self.get(Key::AuthUrl).is_some() {
@@ -522,8 +704,9 @@ impl Settings<'_> {
                 } else {
                     Err(Error::config(
                         "no credentials in the environment: set OS_CLOUD (with a clouds.yaml), \
-                         OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME, OS_AUTH_TOKEN, \
-                         or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK",
+                         OS_AUTH_URL with OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME, OS_AUTH_URL \
+                         with OS_APPLICATION_CREDENTIAL_ID and OS_APPLICATION_CREDENTIAL_SECRET, \
+                         OS_AUTH_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK",
                     ))
                 }
             }
@@ -531,12 +714,10 @@ impl Settings<'_> {
     }
 }
 
-/// Keystone password credentials from settings.
-fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
-    let purpose = "password auth";
-    let auth_url = settings.require(Key::AuthUrl, purpose)?;
-    let user = match (settings.get(Key::UserId), settings.get(Key::Username)) {
-        (Some(id), _) => User::Id(id),
+/// The user, by id or by name with its domain.
+fn user_from(settings: &Settings<'_>, purpose: &str) -> Result<User, Error> {
+    match (settings.get(Key::UserId), settings.get(Key::Username)) {
+        (Some(id), _) => Ok(User::Id(id)),
         (None, Some(name)) => {
             let domain = settings
                 .domain(Key::UserDomainId, Key::UserDomainName)
@@ -546,13 +727,16 @@ fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
                         &format!("finding user `{name}` by name"),
                     )
                 })?;
-            User::name(name, domain)
+            Ok(User::name(name, domain))
         }
-        (None, None) => return Err(settings.missing(&[Key::Username, Key::UserId], purpose)),
-    };
-    let password = settings.require(Key::Password, purpose)?;
-    let project = match (settings.get(Key::ProjectId), settings.get(Key::ProjectName)) {
-        (Some(id), _) => Project::Id(id),
+        (None, None) => Err(settings.missing(&[Key::Username, Key::UserId], purpose)),
+    }
+}
+
+/// The project a token is scoped to, by id or by name with its domain.
+fn project_from(settings: &Settings<'_>) -> Result<Project, Error> {
+    match (settings.get(Key::ProjectId), settings.get(Key::ProjectName)) {
+        (Some(id), _) => Ok(Project::Id(id)),
         (None, Some(name)) => {
             let domain = settings
                 .domain(Key::ProjectDomainId, Key::ProjectDomainName)
@@ -562,16 +746,63 @@ fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
                         &format!("finding project `{name}` by name"),
                     )
                 })?;
-            Project::name(name, domain)
+            Ok(Project::name(name, domain))
         }
-        (None, None) => {
-            return Err(settings.missing(
-                &[Key::ProjectName, Key::ProjectId],
-                "a token scoped to a project",
-            ));
-        }
-    };
+        (None, None) => Err(settings.missing(
+            &[Key::ProjectName, Key::ProjectId],
+            "a token scoped to a project",
+        )),
+    }
+}
+
+/// Keystone password credentials from settings.
+fn password_from(settings: &Settings<'_>) -> Result<Password, Error> {
+    let purpose = "password auth";
+    let auth_url = settings.require(Key::AuthUrl, purpose)?;
+    let user = user_from(settings, purpose)?;
+    let password = settings.require(Key::Password, purpose)?;
+    let project = project_from(settings)?;
     Ok(Password::new(auth_url, user, password, project))
+}
+
+/// An application credential from settings: by id, or by name with its user.
+fn application_credential_from(settings: &Settings<'_>) -> Result<ApplicationCredential, Error> {
+    let purpose = "application credential auth";
+    let auth_url = settings.require(Key::AuthUrl, purpose)?;
+    let secret = settings.require(Key::ApplicationCredentialSecret, purpose)?;
+    match (
+        settings.get(Key::ApplicationCredentialId),
+        settings.get(Key::ApplicationCredentialName),
+    ) {
+        (Some(id), _) => Ok(ApplicationCredential::with_id(auth_url, id, secret)),
+        (None, Some(name)) => {
+            let user = user_from(
+                settings,
+                &format!("finding application credential `{name}` by name"),
+            )?;
+            Ok(ApplicationCredential::with_name(
+                auth_url, name, user, secret,
+            ))
+        }
+        (None, None) => Err(settings.missing(
+            &[Key::ApplicationCredentialId, Key::ApplicationCredentialName],
+            purpose,
+        )),
+    }
+}
+
+/// The token of token auth, checked to fit in a header.
+fn token_from(settings: &Settings<'_>, purpose: &str) -> Result<String, Error> {
+    let token = settings.require(Key::Token, purpose)?;
+    Auth::token(&token).map_err(|e| {
+        Error::config(format!(
+            "{}: {} (read from {})",
+            settings.shown(Key::Token).join(" or "),
+            e.detail().unwrap_or_default(),
+            settings.origin
+        ))
+    })?;
+    Ok(token.trim().to_string())
 }
 
 /// AK/SK credentials from settings: the one place they are built.
@@ -593,33 +824,157 @@ fn aksk_from(settings: &Settings<'_>) -> Result<AkSk, Error> {
 fn builder_from(settings: &Settings<'_>) -> Result<ClientBuilder, Error> {
     let auth = match settings.auth_type()?.as_str() {
         "password" | "v3password" => Auth::password(password_from(settings)?),
-        "token" | "v3token" | "admin_token" => {
-            let token = settings.require(Key::Token, "token auth")?;
-            Auth::token(&token).map_err(|e| {
-                Error::config(format!(
-                    "{}: {} (read from {})",
-                    settings.shown(Key::Token).join(" or "),
-                    e.detail().unwrap_or_default(),
-                    settings.origin
-                ))
-            })?
+        "v3applicationcredential" => {
+            Auth::application_credential(application_credential_from(settings)?)
+        }
+        // With Keystone's URL, the token's catalog gives the endpoint; without, it is sent as is.
+        "token" => {
+            let token = token_from(settings, "token auth")?;
+            match settings.get(Key::AuthUrl) {
+                Some(auth_url) => Auth::existing_token(ExistingToken::new(auth_url, token)),
+                None => Auth::token(&token)?,
+            }
+        }
+        "admin_token" => Auth::token(&token_from(settings, "token auth")?)?,
+        "v3token" => {
+            let purpose = "v3token auth (a token exchanged for a project-scoped one)";
+            let auth_url = settings.require(Key::AuthUrl, purpose)?;
+            let token = token_from(settings, purpose)?;
+            Auth::scoped_token(ScopedToken::new(auth_url, token, project_from(settings)?))
         }
         "aksk" => Auth::aksk(aksk_from(settings)?),
         other => {
             return Err(Error::config(format!(
-                "auth_type `{other}` is not supported (supported: password, token, aksk; read from {})",
+                "{} `{other}` is not supported (supported: password, v3password, \
+                 v3applicationcredential, token, v3token, admin_token, aksk; read from {})",
+                settings.shown(Key::AuthType).join(" or "),
                 settings.origin
             )));
         }
     };
+    let endpoint = settings.get(Key::EndpointOverride);
     Ok(ClientBuilder {
-        endpoint: settings.get(Key::EndpointOverride),
+        endpoint_setting: endpoint.is_some().then_some("image_endpoint_override"),
+        endpoint,
         region: settings.get(Key::RegionName),
         interface: settings.interface()?,
         auth,
         origin: Some(settings.origin.clone()),
         ..ClientBuilder::default()
     })
+}
+
+/// The TLS settings: `cacert`, `cert`/`key` and `verify`/`insecure` of `settings`, each taken
+/// from `fallback` (the environment, for a cloud) when `settings` lacks it.
+fn tls_from(settings: &Settings<'_>, fallback: Option<&Settings<'_>>) -> Result<Tls, Error> {
+    // The value and the settings it came from.
+    let get = |key: Key| {
+        settings
+            .get(key)
+            .map(|v| (v, settings))
+            .or_else(|| fallback.and_then(|f| f.get(key).map(|v| (v, f))))
+    };
+    let read = |key: Key, what: &str| -> Result<Option<(Vec<u8>, String)>, Error> {
+        let Some((path, from)) = get(key) else {
+            return Ok(None);
+        };
+        let name = from.shown(key).join(" or ");
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::config(format!(
+                "{name}: cannot read the {what} {path}: {e} (read from {})",
+                from.origin
+            ))
+            .with_source(e)
+        })?;
+        Ok(Some((
+            bytes,
+            format!("{name}: {path} (read from {})", from.origin),
+        )))
+    };
+    let mut tls = Tls::default();
+    if let Some((pem, named)) = read(Key::CaCert, "CA bundle")? {
+        tls = tls
+            .ca_bundle_pem(&pem)
+            .map_err(|e| Error::config(format!("{named} is not a usable PEM CA bundle: {e}")))?;
+    }
+    match (
+        read(Key::ClientCert, "client certificate")?,
+        read(Key::ClientPrivate, "client key")?,
+    ) {
+        (Some((cert, named)), key) => {
+            let (key, key_named) = key.unwrap_or_default();
+            tls = tls.client_identity_pem(&cert, &key).map_err(|e| {
+                let also = if key_named.is_empty() {
+                    " (no key file is set, so the key must be in the certificate file)".to_string()
+                } else {
+                    format!(" with {key_named}")
+                };
+                Error::config(format!(
+                    "{named}{also} is not a usable PEM client certificate and key: {e}"
+                ))
+            })?;
+        }
+        (None, Some((_, key_named))) => {
+            return Err(Error::config(format!(
+                "{key_named} is set without a client certificate (cert, OS_CERT)"
+            )));
+        }
+        (None, None) => {}
+    }
+    let flag = |key: Key| -> Result<Option<bool>, Error> {
+        let Some((text, from)) = get(key) else {
+            return Ok(None);
+        };
+        parse_bool(&text).map(Some).ok_or_else(|| {
+            Error::config(format!(
+                "{} `{text}` is not true or false (read from {})",
+                from.shown(key).join(" or "),
+                from.origin
+            ))
+        })
+    };
+    // `verify: false` or `insecure: true` in the cloud, else OS_INSECURE.
+    let insecure = match settings.get(Key::Verify) {
+        Some(_) => flag(Key::Verify)?.map(|verify| !verify),
+        None => flag(Key::Insecure)?,
+    };
+    Ok(tls.insecure(insecure.unwrap_or(false)))
+}
+
+/// `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`, in any case.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Some(true),
+        "false" | "no" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// The endpoint as the base of the operations' paths: spaces and trailing slashes trimmed,
+/// and a final path segment that is an API version dropped, since every path starts with its
+/// own (`/v2/images`, `/v1.1/images/detail`). A version is `v1` or `v2`, with or without a
+/// minor number (`v2.0`, `v2.1`, `v1.1`). Nothing else is dropped: `https://h/image` (a
+/// catalog's path prefix) and `https://h/image/v2` become `https://h/image`;
+/// `https://h/v2/{project_id}` stays as it is.
+pub fn normalize_endpoint(endpoint: &str) -> String {
+    let trimmed = endpoint.trim().trim_end_matches('/');
+    let Some((base, last)) = trimmed.rsplit_once('/') else {
+        return trimmed.to_string();
+    };
+    // Never the host: `https://v2` has `//` before its last segment.
+    let is_version = last.strip_prefix('v').is_some_and(|rest| {
+        let (major, minor) = rest.split_once('.').unwrap_or((rest, "0"));
+        matches!(major, "1" | "2") && !minor.is_empty() && minor.chars().all(|c| c.is_ascii_digit())
+    });
+    if is_version && !base.ends_with('/') && !base.is_empty() {
+        tracing::debug!(
+            endpoint = trimmed,
+            "dropped the version from the endpoint: the operations' paths start with theirs"
+        );
+        base.trim_end_matches('/').to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// `clouds.yaml` and (optionally) `secure.yaml`, parsed.
@@ -835,6 +1190,14 @@ mod tests {
             ProjectDomainId,
             DefaultDomainName,
             DefaultDomainId,
+            AuthType,
+            ApplicationCredentialId,
+            ApplicationCredentialName,
+            ApplicationCredentialSecret,
+            CaCert,
+            ClientCert,
+            ClientPrivate,
+            Insecure,
         ] {
             let (paths, variable) = key.names();
             let name = paths[0].trim_start_matches("auth.");
@@ -842,6 +1205,37 @@ mod tests {
                 variable,
                 Some(format!("OS_{}", name.to_ascii_uppercase())).as_deref()
             );
+        }
+    }
+
+    #[test]
+    fn only_a_final_version_segment_is_dropped() {
+        for (given, expected) in [
+            ("https://ims.example.test", "https://ims.example.test"),
+            ("https://ims.example.test/", "https://ims.example.test"),
+            (" https://ims.example.test/v2 ", "https://ims.example.test"),
+            ("https://ims.example.test/v2/", "https://ims.example.test"),
+            ("https://ims.example.test/v2.0", "https://ims.example.test"),
+            (
+                "https://ims.example.test/v2.1//",
+                "https://ims.example.test",
+            ),
+            ("https://ims.example.test/v1", "https://ims.example.test"),
+            ("https://ims.example.test/v1.1", "https://ims.example.test"),
+            ("http://h:9292/image", "http://h:9292/image"),
+            ("http://h:9292/image/v2", "http://h:9292/image"),
+            // Not versions (or not the image API's): kept.
+            ("https://h/v2/0123abcd", "https://h/v2/0123abcd"),
+            ("https://h/v3", "https://h/v3"),
+            ("https://h/v2.", "https://h/v2."),
+            ("https://h/v2.x", "https://h/v2.x"),
+            ("https://h/v22", "https://h/v22"),
+            ("https://h/version2", "https://h/version2"),
+            // A host named like a version is a host.
+            ("https://v2", "https://v2"),
+            ("https://v2/", "https://v2"),
+        ] {
+            assert_eq!(normalize_endpoint(given), expected, "{given}");
         }
     }
 }

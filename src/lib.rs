@@ -20,7 +20,7 @@ mod text;
 pub mod values;
 pub mod wire;
 
-pub use config::{ClientBuilder, Cloud, Interface, default_search_dirs};
+pub use config::{ClientBuilder, Cloud, Interface, default_search_dirs, normalize_endpoint};
 pub use context::Context;
 pub use error::{Error, ErrorKind, PagingProblem, REQUEST_ID_HEADERS};
 pub use http::retry;

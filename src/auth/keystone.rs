@@ -1,10 +1,11 @@
-//! Keystone v3 password authentication with a cached token.
+//! Keystone v3 authentication with a cached token: a password, an application credential, a
+//! token rescoped to a project, or an existing token read back (its catalog) from Keystone.
 //!
 //! See [`Keystone`] for how the token is cached and renewed.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 // The token's local clock is tokio's: the same as `std`'s, except on a paused test clock.
@@ -12,10 +13,11 @@ use tokio::time::Instant;
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Secret;
+use super::cache::{Entry, TokenCache};
 use crate::Error;
 use crate::http::retry::{Jitter, RetryPolicy, Timeouts};
 use crate::http::{Failure, Limits};
@@ -158,54 +160,322 @@ impl Password {
         &self.project
     }
 
-    /// `{auth_url}/v3/auth/tokens` (without a second `/v3` when `auth_url` ends in it).
-    fn token_url(&self) -> Result<url::Url, Error> {
-        let base = self.auth_url.trim().trim_end_matches('/');
-        let joined = if base.ends_with("/v3") {
-            format!("{base}/auth/tokens")
-        } else {
-            format!("{base}/v3/auth/tokens")
-        };
-        let url = url::Url::parse(&joined).map_err(|e| {
-            Error::config(format!("the Keystone auth URL `{base}` is not a URL: {e}"))
-        })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::config(format!(
-                "the Keystone auth URL `{}` is not an http(s) URL",
-                shown(&url)
-            )));
-        }
-        Ok(url)
-    }
-
     /// The JSON body of the token request (it holds the password: never log it).
     fn request_body(&self) -> serde_json::Value {
-        fn domain(domain: &Domain) -> serde_json::Value {
-            match domain {
-                Domain::Id(id) => json!({ "id": id }),
-                Domain::Name(name) => json!({ "name": name }),
-            }
-        }
-        let mut user = match &self.user {
-            User::Id(id) => json!({ "id": id }),
-            User::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
-        };
+        let mut user = user_json(&self.user);
         user["password"] = json!(self.password.expose());
-        let project = match &self.project {
-            Project::Id(id) => json!({ "id": id }),
-            Project::Name { name, domain: d } => json!({ "name": name, "domain": domain(d) }),
-        };
         json!({
             "auth": {
                 "identity": { "methods": ["password"], "password": { "user": user } },
-                "scope": { "project": project }
+                "scope": { "project": project_json(&self.project) }
             }
         })
     }
 }
 
+/// `{auth_url}/v3/auth/tokens` (without a second `/v3` when `auth_url` ends in it).
+fn tokens_url(auth_url: &str) -> Result<url::Url, Error> {
+    let base = auth_url.trim().trim_end_matches('/');
+    let joined = if base.ends_with("/v3") {
+        format!("{base}/auth/tokens")
+    } else {
+        format!("{base}/v3/auth/tokens")
+    };
+    let url = url::Url::parse(&joined)
+        .map_err(|e| Error::config(format!("the Keystone auth URL `{base}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "the Keystone auth URL `{}` is not an http(s) URL",
+            shown(&url)
+        )));
+    }
+    Ok(url)
+}
+
+fn domain_json(domain: &Domain) -> serde_json::Value {
+    match domain {
+        Domain::Id(id) => json!({ "id": id }),
+        Domain::Name(name) => json!({ "name": name }),
+    }
+}
+
+fn user_json(user: &User) -> serde_json::Value {
+    match user {
+        User::Id(id) => json!({ "id": id }),
+        User::Name { name, domain } => json!({ "name": name, "domain": domain_json(domain) }),
+    }
+}
+
+fn project_json(project: &Project) -> serde_json::Value {
+    match project {
+        Project::Id(id) => json!({ "id": id }),
+        Project::Name { name, domain } => json!({ "name": name, "domain": domain_json(domain) }),
+    }
+}
+
+/// Which application credential: by id, or by name with its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplicationCredentialRef {
+    /// The credential's id.
+    Id(String),
+    /// The credential's name and the user it belongs to.
+    Name {
+        /// The credential's name.
+        name: String,
+        /// Its user.
+        user: User,
+    },
+}
+
+/// A Keystone v3 application credential (`auth_type: v3applicationcredential`): its token is
+/// scoped to the project the credential was made in, so no scope is sent. `Debug` shows the
+/// secret as `<redacted>`.
+#[derive(Clone, Debug)]
+pub struct ApplicationCredential {
+    auth_url: String,
+    credential: ApplicationCredentialRef,
+    secret: Secret,
+}
+
+impl ApplicationCredential {
+    /// The credential with this id and secret, at Keystone `auth_url` (with or without `/v3`).
+    pub fn with_id(
+        auth_url: impl Into<String>,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> ApplicationCredential {
+        ApplicationCredential {
+            auth_url: auth_url.into(),
+            credential: ApplicationCredentialRef::Id(id.into()),
+            secret: Secret::new(secret),
+        }
+    }
+
+    /// The credential with this name, of `user`, and its secret.
+    pub fn with_name(
+        auth_url: impl Into<String>,
+        name: impl Into<String>,
+        user: User,
+        secret: impl Into<String>,
+    ) -> ApplicationCredential {
+        ApplicationCredential {
+            auth_url: auth_url.into(),
+            credential: ApplicationCredentialRef::Name {
+                name: name.into(),
+                user,
+            },
+            secret: Secret::new(secret),
+        }
+    }
+
+    /// Which credential.
+    pub fn credential(&self) -> &ApplicationCredentialRef {
+        &self.credential
+    }
+
+    /// The JSON body of the token request (it holds the secret: never log it).
+    fn request_body(&self) -> serde_json::Value {
+        let mut credential = match &self.credential {
+            ApplicationCredentialRef::Id(id) => json!({ "id": id }),
+            ApplicationCredentialRef::Name { name, user } => {
+                json!({ "name": name, "user": user_json(user) })
+            }
+        };
+        credential["secret"] = json!(self.secret.expose());
+        json!({
+            "auth": {
+                "identity": {
+                    "methods": ["application_credential"],
+                    "application_credential": credential
+                }
+            }
+        })
+    }
+}
+
+/// A token exchanged for a new one scoped to a project (`auth_type: v3token`): Keystone's
+/// `token` method. The new token is renewed the same way while the given one is valid.
+/// `Debug` shows no token.
+#[derive(Clone, Debug)]
+pub struct ScopedToken {
+    auth_url: String,
+    token: Secret,
+    project: Project,
+}
+
+impl ScopedToken {
+    /// Exchange `token` at Keystone `auth_url` for one scoped to `project`.
+    pub fn new(
+        auth_url: impl Into<String>,
+        token: impl Into<String>,
+        project: Project,
+    ) -> ScopedToken {
+        ScopedToken {
+            auth_url: auth_url.into(),
+            token: Secret::new(token),
+            project,
+        }
+    }
+
+    /// The project of the new token.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    fn request_body(&self) -> serde_json::Value {
+        json!({
+            "auth": {
+                "identity": { "methods": ["token"], "token": { "id": self.token.expose() } },
+                "scope": { "project": project_json(&self.project) }
+            }
+        })
+    }
+}
+
+/// An existing token used as it is (`OS_AUTH_TOKEN` with `OS_AUTH_URL`): Keystone is asked
+/// about it (`GET /v3/auth/tokens`, the token in both `X-Auth-Token` and `X-Subject-Token`)
+/// for its expiry and catalog. It cannot be renewed: after it expires or the service rejects
+/// it, requests fail. `Debug` shows no token.
+#[derive(Clone, Debug)]
+pub struct ExistingToken {
+    auth_url: String,
+    token: Secret,
+}
+
+impl ExistingToken {
+    /// `token`, to be looked up at Keystone `auth_url`.
+    pub fn new(auth_url: impl Into<String>, token: impl Into<String>) -> ExistingToken {
+        ExistingToken {
+            auth_url: auth_url.into(),
+            token: Secret::new(token),
+        }
+    }
+
+    /// The token as a header value (marked sensitive).
+    fn header_value(&self) -> Result<HeaderValue, Error> {
+        let mut value = HeaderValue::from_str(self.token.expose().trim())
+            .map_err(|_| Error::config("the token holds characters a header cannot carry"))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+}
+
+/// How a [`Keystone`] session gets its token.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `POST /v3/auth/tokens` with the `password` method, scoped to a project.
+    Password(Password),
+    /// `POST /v3/auth/tokens` with the `application_credential` method.
+    ApplicationCredential(ApplicationCredential),
+    /// `POST /v3/auth/tokens` with the `token` method, scoped to a project.
+    ScopedToken(ScopedToken),
+    /// `GET /v3/auth/tokens` of the token itself.
+    ExistingToken(ExistingToken),
+}
+
+impl From<Password> for Credentials {
+    fn from(password: Password) -> Credentials {
+        Credentials::Password(password)
+    }
+}
+
+impl From<ApplicationCredential> for Credentials {
+    fn from(credential: ApplicationCredential) -> Credentials {
+        Credentials::ApplicationCredential(credential)
+    }
+}
+
+impl From<ScopedToken> for Credentials {
+    fn from(token: ScopedToken) -> Credentials {
+        Credentials::ScopedToken(token)
+    }
+}
+
+impl From<ExistingToken> for Credentials {
+    fn from(token: ExistingToken) -> Credentials {
+        Credentials::ExistingToken(token)
+    }
+}
+
+impl Credentials {
+    /// Keystone's URL as given.
+    pub fn auth_url(&self) -> &str {
+        match self {
+            Credentials::Password(p) => &p.auth_url,
+            Credentials::ApplicationCredential(a) => &a.auth_url,
+            Credentials::ScopedToken(t) => &t.auth_url,
+            Credentials::ExistingToken(t) => &t.auth_url,
+        }
+    }
+
+    /// The Keystone method's name, as in `identity.methods`.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Credentials::Password(_) => "password",
+            Credentials::ApplicationCredential(_) => "application_credential",
+            Credentials::ScopedToken(_) | Credentials::ExistingToken(_) => "token",
+        }
+    }
+
+    /// What identifies the token's user, project and method for the [`TokenCache`], without
+    /// secrets; `None` for the `token` methods (not cached).
+    fn cache_identity(&self) -> Option<String> {
+        let url = tokens_url(self.auth_url()).ok()?;
+        let who = match self {
+            Credentials::Password(p) => format!("user={:?}\nproject={:?}", p.user, p.project),
+            Credentials::ApplicationCredential(a) => format!("credential={:?}", a.credential),
+            Credentials::ScopedToken(_) | Credentials::ExistingToken(_) => return None,
+        };
+        Some(format!("{}\n{url}\n{who}", self.method()))
+    }
+
+    /// Whether a new token can be had once this one is rejected (not for an existing token).
+    pub fn renewable(&self) -> bool {
+        !matches!(self, Credentials::ExistingToken(_))
+    }
+
+    /// The token request (its body or headers hold the secret: never log it).
+    fn request(&self, http: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        let url = tokens_url(self.auth_url())?;
+        let request = match self {
+            Credentials::Password(p) => http.post(url).json(&p.request_body()),
+            Credentials::ApplicationCredential(a) => http.post(url).json(&a.request_body()),
+            Credentials::ScopedToken(t) => http.post(url).json(&t.request_body()),
+            Credentials::ExistingToken(t) => {
+                let value = t.header_value()?;
+                http.get(url)
+                    .header(super::X_AUTH_TOKEN, value.clone())
+                    .header("x-subject-token", value)
+            }
+        };
+        request
+            .header(ACCEPT, "application/json")
+            .build()
+            .map_err(|e| {
+                Error::config(format!("cannot make the Keystone token request: {e}")).with_source(e)
+            })
+    }
+
+    /// What to check after Keystone refused the request with `status`.
+    fn hint(&self, status: StatusCode) -> &'static str {
+        match (self, status.as_u16()) {
+            (Credentials::ApplicationCredential(_), 401) => {
+                "check the application credential (id, or name and user) and its secret, and that it has not expired"
+            }
+            (Credentials::ScopedToken(_) | Credentials::ExistingToken(_), 401 | 404) => {
+                "the token is not valid (expired, revoked, or for another Keystone): get a new one"
+            }
+            (Credentials::ScopedToken(_), 403) => {
+                "the token's user may not use this project: check its role assignments"
+            }
+            _ => keystone_hint(status),
+        }
+    }
+}
+
 /// A service of a Keystone catalog.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CatalogService {
     /// The service type, such as `image` or `identity`.
@@ -220,7 +490,7 @@ pub struct CatalogService {
 }
 
 /// One endpoint of a catalog service.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CatalogEndpoint {
     /// `public`, `internal` or `admin`.
@@ -261,7 +531,7 @@ pub fn find_endpoint(
     if endpoints.is_empty() {
         let types: Vec<&str> = catalog.iter().map(|s| s.service_type.as_str()).collect();
         return Err(Error::config(format!(
-            "the Keystone catalog has no `{service_type}` service (it lists: {}); set the endpoint explicitly",
+            "the Keystone catalog has no `{service_type}` service (it lists: {})",
             if types.is_empty() {
                 "nothing; is the token scoped to a project?".to_string()
             } else {
@@ -283,7 +553,7 @@ pub fn find_endpoint(
     regions.dedup();
     match matching.first() {
         Some(_) if region.is_none() && regions.len() > 1 => Err(Error::config(format!(
-            "the Keystone catalog lists `{service_type}` endpoints in several regions ({}); set the region (OS_REGION_NAME, region_name in clouds.yaml, or ClientBuilder::region)",
+            "the Keystone catalog lists `{service_type}` endpoints in several regions ({}): a region must be chosen",
             regions.join(", ")
         ))),
         Some(endpoint) => Ok(endpoint.url.clone()),
@@ -299,7 +569,7 @@ pub fn find_endpoint(
                 })
                 .collect();
             Err(Error::config(format!(
-                "the Keystone catalog has no `{service_type}` endpoint for interface `{interface}`{} (it has: {}); check the region and interface settings",
+                "the Keystone catalog has no `{service_type}` endpoint for interface `{interface}`{} (it has: {})",
                 region
                     .map(|r| format!(" in region `{r}`"))
                     .unwrap_or_default(),
@@ -314,6 +584,7 @@ pub fn find_endpoint(
 pub struct Token {
     value: HeaderValue,
     expires_at: SystemTime,
+    lifetime: Duration,
     refresh_at: Instant,
     expires_local: Instant,
     catalog: Arc<[CatalogService]>,
@@ -341,6 +612,7 @@ impl Token {
         Token {
             value,
             expires_at,
+            lifetime,
             refresh_at: expires_local - margin,
             expires_local,
             catalog,
@@ -377,7 +649,7 @@ impl fmt::Debug for Token {
     }
 }
 
-/// A Keystone password session: the credentials, and the cached token shared by every clone
+/// A Keystone session: the [`Credentials`], and the cached token shared by every clone
 /// (and so by every clone of a client). `Debug` shows no secret.
 ///
 /// # How the token is cached and renewed
@@ -405,10 +677,12 @@ pub struct Keystone {
 }
 
 struct Inner {
-    password: Password,
+    credentials: Credentials,
     slot: Mutex<Slot>,
     /// Held while fetching a token; holds the error of the last fetch if it failed.
     refresh: tokio::sync::Mutex<Option<Error>>,
+    /// Where tokens are kept between processes, if anywhere.
+    cache: OnceLock<TokenCache>,
     /// How many fetches have completed (successfully or not).
     fetches: AtomicU64,
 }
@@ -424,7 +698,7 @@ impl fmt::Debug for Keystone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let expires_at = self.slot().token.as_ref().map(|t| t.expires_at);
         f.debug_struct("Keystone")
-            .field("password", &self.inner.password)
+            .field("credentials", &self.inner.credentials)
             .field("token", &expires_at.map(|_| "<redacted>"))
             .field("token_expires_at", &expires_at)
             .finish()
@@ -432,21 +706,23 @@ impl fmt::Debug for Keystone {
 }
 
 impl Keystone {
-    /// A session with these credentials and no token yet.
-    pub fn new(password: Password) -> Keystone {
+    /// A session with these credentials ([`Password`], [`ApplicationCredential`],
+    /// [`ScopedToken`], [`ExistingToken`]) and no token yet.
+    pub fn new(credentials: impl Into<Credentials>) -> Keystone {
         Keystone {
             inner: Arc::new(Inner {
-                password,
+                credentials: credentials.into(),
                 slot: Mutex::new(Slot::default()),
                 refresh: tokio::sync::Mutex::new(None),
+                cache: OnceLock::new(),
                 fetches: AtomicU64::new(0),
             }),
         }
     }
 
     /// The credentials.
-    pub fn password(&self) -> &Password {
-        &self.inner.password
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
     }
 
     /// The cached token, if any, without contacting Keystone (it may be about to expire).
@@ -454,9 +730,80 @@ impl Keystone {
         self.slot().token.clone()
     }
 
-    /// Drops the cached token: the next request fetches a new one.
+    /// Drops the cached token (and its [`TokenCache`] file): the next request fetches a new
+    /// one.
     pub fn invalidate(&self) {
         self.slot().token = None;
+        self.forget_cached();
+    }
+
+    /// Keeps tokens in `cache` between processes (for password and application credential
+    /// auth; see [`TokenCache`]). A session's cache is set once: later calls change nothing.
+    pub fn use_cache(&self, cache: TokenCache) {
+        let _ = self.inner.cache.set(cache);
+    }
+
+    /// The token cache, if one is used.
+    pub fn token_cache(&self) -> Option<&TokenCache> {
+        self.inner.cache.get()
+    }
+
+    /// The cache and this session's identity in it, when tokens are cached.
+    fn cache(&self) -> Option<(&TokenCache, String)> {
+        let cache = self.inner.cache.get()?;
+        Some((cache, self.inner.credentials.cache_identity()?))
+    }
+
+    /// A token of the cache with more than its renewal margin left.
+    fn cached_elsewhere(&self) -> Option<Token> {
+        let (cache, identity) = self.cache()?;
+        let entry = cache.load(&identity)?;
+        let left = entry.expires_local.duration_since(SystemTime::now()).ok()?;
+        let margin = (entry.lifetime / 10).min(MAX_MARGIN);
+        if left <= margin {
+            return None;
+        }
+        let mut value = HeaderValue::from_str(&entry.token).ok()?;
+        value.set_sensitive(true);
+        let now = Instant::now();
+        tracing::debug!(
+            lifetime_s = entry.lifetime.as_secs(),
+            left_s = left.as_secs(),
+            "Keystone token from the cache"
+        );
+        Some(Token {
+            value,
+            expires_at: entry.expires_local,
+            lifetime: entry.lifetime,
+            refresh_at: now + (left - margin),
+            expires_local: now + left,
+            catalog: entry.catalog.into(),
+        })
+    }
+
+    /// Writes a newly fetched token to the cache.
+    fn share_in_cache(&self, token: &Token) {
+        if let Some((cache, identity)) = self.cache() {
+            let left = token
+                .expires_local
+                .saturating_duration_since(Instant::now());
+            cache.store(
+                &identity,
+                &Entry {
+                    token: token.expose_secret().to_string(),
+                    expires_local: SystemTime::now() + left,
+                    lifetime: token.lifetime,
+                    catalog: token.catalog.to_vec(),
+                },
+            );
+        }
+    }
+
+    /// Removes this session's token from the cache.
+    fn forget_cached(&self) {
+        if let Some((cache, identity)) = self.cache() {
+            cache.remove(&identity);
+        }
     }
 
     /// A token that is not about to expire: the cached one, or a new one from Keystone
@@ -491,11 +838,21 @@ impl Keystone {
                 Some(_) => "expiring",
             }
         };
+        // Another process may hold a fresh token for the same identity (not after a rejection:
+        // the file's token may be the rejected one).
+        if reason != "rejected"
+            && let Some(token) = self.cached_elsewhere()
+        {
+            *last_error = None;
+            self.slot().token = Some(token.clone());
+            return Ok(token);
+        }
         let result = self.fetch(http, reason).await;
         self.inner.fetches.fetch_add(1, Ordering::SeqCst);
         match result {
             Ok(token) => {
                 *last_error = None;
+                self.share_in_cache(&token);
                 let mut slot = self.slot();
                 slot.token = Some(token.clone());
                 slot.rejected = false;
@@ -534,10 +891,17 @@ impl Keystone {
     /// The service rejected a request that carried `sent`: drop the cached token if it is
     /// that one (a newer token, fetched after another rejection, is kept).
     pub(crate) fn rejected(&self, sent: Option<&HeaderValue>) {
-        let mut slot = self.slot();
-        if sent.is_some() && slot.token.as_ref().map(|t| &t.value) == sent {
-            slot.token = None;
-            slot.rejected = true;
+        let dropped = {
+            let mut slot = self.slot();
+            let current = sent.is_some() && slot.token.as_ref().map(|t| &t.value) == sent;
+            if current {
+                slot.token = None;
+                slot.rejected = true;
+            }
+            current
+        };
+        if dropped {
+            self.forget_cached();
             tracing::info!("the service rejected the Keystone token; a new one will be fetched");
         }
     }
@@ -566,17 +930,9 @@ impl Keystone {
     /// `POST /v3/auth/tokens`, under [`token_policy`], through the crate's HTTP layer (the
     /// body cap of [`Limits::default`] and the client's redirect policy).
     async fn fetch(&self, http: &reqwest::Client, reason: &'static str) -> Result<Token, Error> {
-        let password = &self.inner.password;
-        let url = password.token_url()?;
-        let shown_url = shown(&url);
-        let request = http
-            .post(url)
-            .header(ACCEPT, "application/json")
-            .json(&password.request_body())
-            .build()
-            .map_err(|e| {
-                Error::config(format!("cannot make the Keystone token request: {e}")).with_source(e)
-            })?;
+        let credentials = &self.inner.credentials;
+        let request = credentials.request(http)?;
+        let shown_url = shown(request.url());
         let limits = Limits::default();
         // When the attempt that answered was sent, on the local clock and the wall clock.
         let mut sent = (Instant::now(), SystemTime::now());
@@ -626,13 +982,16 @@ impl Keystone {
                 request_id
                     .map(|id| format!(" (request id {id})"))
                     .unwrap_or_default(),
-                keystone_hint(status),
+                credentials.hint(status),
             )));
         }
-        let mut value = reply
-            .headers
-            .get("x-subject-token")
-            .cloned()
+        // An existing token is the one sent: Keystone's answer only describes it.
+        let own = match credentials {
+            Credentials::ExistingToken(t) => Some(t.header_value()?),
+            _ => None,
+        };
+        let mut value = own
+            .or_else(|| reply.headers.get("x-subject-token").cloned())
             .ok_or_else(|| {
                 Error::auth(format!(
                     "Keystone at {shown_url} answered {status} without an X-Subject-Token header; check that the auth URL is Keystone v3"
@@ -785,11 +1144,7 @@ mod tests {
 
     #[test]
     fn token_urls_get_one_v3() {
-        let url = |u: &str| {
-            Password::new(u, User::id("u"), "p", Project::id("p"))
-                .token_url()
-                .map(|u| u.to_string())
-        };
+        let url = |u: &str| tokens_url(u).map(|u| u.to_string());
         assert_eq!(
             url("http://k:5000/v3").unwrap(),
             "http://k:5000/v3/auth/tokens"

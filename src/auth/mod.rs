@@ -7,11 +7,20 @@
 //!   service rejects it, with one Keystone request however many requests wait for it (see
 //!   [`Keystone`]). Its catalog gives the image endpoint to
 //!   [`ClientBuilder::build`](crate::ClientBuilder::build).
+//! * [`Auth::application_credential`]: a Keystone v3 application credential
+//!   ([`ApplicationCredential`]), its token cached and renewed as for a password.
+//! * [`Auth::scoped_token`]: a token exchanged with Keystone for one scoped to a project
+//!   ([`ScopedToken`]), cached and renewed as for a password while the given token is valid.
+//! * [`Auth::existing_token`]: a token used as it is, its catalog (and so the image endpoint)
+//!   and expiry read from Keystone ([`ExistingToken`]); not renewable.
 //! * [`Auth::aksk`]: AK/SK signing ([`AkSk`]), each attempt signed anew at the time it is sent.
+//!
+//! Keystone tokens may be kept on disk between processes: [`TokenCache`] (off by default).
 //!
 //! Every credential type prints its secrets as `<redacted>` in `Debug`, and no error or log
 //! line contains them.
 
+mod cache;
 mod keystone;
 
 use std::fmt;
@@ -19,9 +28,10 @@ use std::time::SystemTime;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+pub use cache::{MAX_CACHE_FILE_BYTES, TokenCache};
 pub use keystone::{
-    CatalogEndpoint, CatalogService, Domain, Keystone, Password, Project, Token, User,
-    find_endpoint,
+    ApplicationCredential, ApplicationCredentialRef, CatalogEndpoint, CatalogService, Credentials,
+    Domain, ExistingToken, Keystone, Password, Project, ScopedToken, Token, User, find_endpoint,
 };
 
 use crate::Error;
@@ -40,8 +50,9 @@ pub enum Auth {
     /// A fixed Keystone token, sent as `X-Auth-Token`; make it with [`Auth::token`]. It is not
     /// renewed: when it expires, requests fail with 401.
     Token(HeaderValue),
-    /// Keystone password authentication with a cached, renewed token; make it with
-    /// [`Auth::password`].
+    /// Keystone authentication with a cached token (renewed but for an [`ExistingToken`]);
+    /// make it with [`Auth::password`], [`Auth::application_credential`],
+    /// [`Auth::scoped_token`] or [`Auth::existing_token`].
     Keystone(Keystone),
     /// AK/SK request signing; make it with [`Auth::aksk`].
     AkSk(AkSk),
@@ -78,6 +89,21 @@ impl Auth {
     /// Keystone v3 password authentication with these credentials.
     pub fn password(password: Password) -> Auth {
         Auth::Keystone(Keystone::new(password))
+    }
+
+    /// Keystone v3 application credential authentication.
+    pub fn application_credential(credential: ApplicationCredential) -> Auth {
+        Auth::Keystone(Keystone::new(credential))
+    }
+
+    /// A token exchanged with Keystone for one scoped to a project.
+    pub fn scoped_token(token: ScopedToken) -> Auth {
+        Auth::Keystone(Keystone::new(token))
+    }
+
+    /// A token used as it is, its catalog and expiry read from Keystone.
+    pub fn existing_token(token: ExistingToken) -> Auth {
+        Auth::Keystone(Keystone::new(token))
     }
 
     /// AK/SK signing with these keys (and the project id, if set, sent as `X-Project-Id`).
@@ -135,6 +161,9 @@ impl Auth {
     pub(crate) async fn unauthorized(&self, request: &reqwest::Request) -> bool {
         match self {
             Auth::Keystone(keystone) => {
+                if !keystone.credentials().renewable() {
+                    return false;
+                }
                 keystone.rejected(request.headers().get(X_AUTH_TOKEN));
                 true
             }

@@ -9,7 +9,7 @@ use crate::support::{CannedResponse, Server};
 use futures::future::join_all;
 use ims::auth::{Auth, Domain, Password, Project, User};
 use ims::signing::AkSk;
-use ims::{Client, ErrorKind};
+use ims::{Client, ClientInfo, ErrorKind};
 use serde_json::json;
 
 const PASSWORD: &str = "pw-s3cr3t-value";
@@ -398,4 +398,254 @@ fn sdk_date(text: &str) -> SystemTime {
         .unwrap()
         .assume_utc()
         .into()
+}
+
+/// The secrets of the other Keystone methods and of TLS never show in `Debug`.
+#[tokio::test]
+async fn application_credential_and_token_secrets_stay_out_of_debug() {
+    use ims::auth::{ApplicationCredential, ExistingToken, ScopedToken};
+    const AC_SECRET: &str = "ac-s3cr3t-value";
+    const GIVEN_TOKEN: &str = "given-t0ken-value";
+    let cloud = FakeCloud::start();
+    let by_id = ApplicationCredential::with_id(cloud.auth_url(), "ac-id", AC_SECRET);
+    let by_name = ApplicationCredential::with_name(
+        cloud.auth_url(),
+        "ci",
+        User::name("demo", Domain::Name("Default".into())),
+        AC_SECRET,
+    );
+    let scoped = ScopedToken::new(cloud.auth_url(), GIVEN_TOKEN, Project::id("p1"));
+    let existing = ExistingToken::new(cloud.auth_url(), GIVEN_TOKEN);
+    let mut printed = vec![
+        format!("{by_id:?}"),
+        format!("{by_name:?}"),
+        format!("{scoped:?}"),
+        format!("{existing:?}"),
+    ];
+    for auth in [
+        Auth::application_credential(by_id),
+        Auth::application_credential(by_name),
+        Auth::scoped_token(scoped),
+    ] {
+        let client = Client::builder()
+            .endpoint(cloud.server.base_url())
+            .auth(auth.clone())
+            .build()
+            .await
+            .unwrap();
+        client.list_images().send().await.unwrap();
+        printed.push(format!("{auth:?}"));
+        printed.push(format!("{:?}", client.inner()));
+    }
+    let key = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls/client.key"),
+    )
+    .unwrap();
+    let cert = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/tls/client.pem"),
+    )
+    .unwrap();
+    let tls = ims::http::Tls::default()
+        .client_identity_pem(&cert, &key)
+        .unwrap();
+    printed.push(format!("{tls:?}"));
+    printed.push(format!("{:?}", Client::builder().tls(tls)));
+    let key_text = String::from_utf8(key).unwrap();
+    let key_line = key_text.lines().nth(1).unwrap();
+    for text in &printed {
+        assert!(
+            !text.contains(AC_SECRET) && !text.contains(GIVEN_TOKEN) && !text.contains(key_line),
+            "{text}"
+        );
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+    // The secrets went where they belong: to Keystone only.
+    let bodies: Vec<String> = cloud
+        .keystone_requests()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert!(bodies[0].contains(AC_SECRET) && bodies[2].contains(GIVEN_TOKEN));
+    assert!(cloud.ims_requests().iter().all(|r| {
+        r.header("x-auth-token")
+            .is_some_and(|t| t.starts_with("tok-"))
+    }),);
+}
+
+// ---- The token cache across processes ----
+
+/// A client as a new process would make it: its own Keystone session, the cache in `dir`.
+async fn cached_client(cloud: &FakeCloud, dir: &std::path::Path, auth: Auth) -> Client {
+    Client::builder()
+        .endpoint(cloud.server.base_url())
+        .auth(auth)
+        .token_cache(ims::auth::TokenCache::new(dir))
+        .build()
+        .await
+        .unwrap()
+}
+
+fn cache_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_cached_token_serves_the_next_process_until_it_is_rejected() {
+    let cloud = FakeCloud::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("cache").join("ims");
+    let first = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    first.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 1);
+    let files = cache_files(&dir);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&files[0]), 0o600);
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_string();
+    assert!(
+        name.len() == 64 + 5 && name.ends_with(".json") && !name.contains("demo"),
+        "a hash: {name}"
+    );
+    let stored = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(!stored.contains(PASSWORD), "{stored}");
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["token"], "tok-1");
+    assert_eq!(stored["catalog"][1]["type"], "image");
+
+    // A second "process": no Keystone request; the token of the first is sent.
+    let second = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    second.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 1);
+    assert_eq!(
+        cloud.ims_requests().last().unwrap().header("x-auth-token"),
+        Some("tok-1")
+    );
+
+    // Another project is another identity.
+    let other_project = Password::new(
+        cloud.auth_url(),
+        User::name("demo", Domain::Name("Default".into())),
+        PASSWORD,
+        Project::id("other"),
+    );
+    let third = cached_client(&cloud, &dir, Auth::password(other_project)).await;
+    third.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 2);
+    assert_eq!(cache_files(&dir).len(), 2);
+
+    // The service rejects tok-1: the file is dropped, a new token fetched and stored.
+    cloud.with(|s| s.rejected.insert("tok-1".into()));
+    let fourth = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    fourth.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 3);
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert_eq!(stored["token"], "tok-3");
+    let fifth = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    fifth.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 3, "tok-3 from the cache");
+    assert_eq!(
+        cloud.ims_requests().last().unwrap().header("x-auth-token"),
+        Some("tok-3")
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_cached_token_near_its_expiry_or_unreadable_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let cloud = FakeCloud::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("ims");
+    let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    client.list_images().send().await.unwrap();
+    let file = cache_files(&dir).remove(0);
+    let mut stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    // An hour's token with 4 minutes left is within its 5-minute margin.
+    let now = std::time::SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    stored["expires_local"] = json!(now + 240.0);
+    std::fs::write(&file, serde_json::to_vec(&stored).unwrap()).unwrap();
+    let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    client.list_images().send().await.unwrap();
+    assert_eq!(
+        cloud.keystone_requests().len(),
+        2,
+        "not used: about to expire"
+    );
+
+    // A file that does not parse is ignored and replaced.
+    std::fs::write(&file, b"{not json").unwrap();
+    let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    client.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 3);
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(stored["token"], "tok-3");
+
+    // A directory others may read is not used.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    client.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 4, "not used: mode 0755");
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(stored["token"], "tok-3", "nor written");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // ... nor a file others may read.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let client = cached_client(&cloud, &dir, Auth::password(password(&cloud))).await;
+    client.list_images().send().await.unwrap();
+    assert_eq!(cloud.keystone_requests().len(), 5, "not used: mode 0644");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn application_credential_tokens_are_cached_and_token_methods_are_not() {
+    use ims::auth::{ApplicationCredential, ExistingToken, ScopedToken};
+    let cloud = FakeCloud::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("ims");
+    let credential = || {
+        Auth::application_credential(ApplicationCredential::with_id(
+            cloud.auth_url(),
+            "ac-id",
+            "ac-secret",
+        ))
+    };
+    for _ in 0..2 {
+        let client = cached_client(&cloud, &dir, credential()).await;
+        client.list_images().send().await.unwrap();
+    }
+    assert_eq!(cloud.keystone_requests().len(), 1);
+    let stored = std::fs::read_to_string(cache_files(&dir).remove(0)).unwrap();
+    assert!(!stored.contains("ac-secret"), "{stored}");
+
+    let scoped = || {
+        Auth::scoped_token(ScopedToken::new(
+            cloud.auth_url(),
+            "tok-1",
+            Project::id("p1"),
+        ))
+    };
+    let existing = || Auth::existing_token(ExistingToken::new(cloud.auth_url(), "tok-1"));
+    for auth in [scoped(), scoped(), existing(), existing()] {
+        let client = cached_client(&cloud, &dir, auth).await;
+        client.list_images().send().await.unwrap();
+    }
+    assert_eq!(cloud.keystone_requests().len(), 5, "one request per client");
+    assert_eq!(cache_files(&dir).len(), 1);
 }

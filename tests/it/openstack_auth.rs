@@ -1,7 +1,8 @@
 //! Authentication against the real Keystone and Glance of `scripts/openstack/up.sh`: password
-//! auth from `OS_*` and from `clouds.yaml`, the catalog's image endpoint, listing the seeded
-//! images, and work that spans a token's expiry (60 s tokens), by proactive renewal and after
-//! a revocation (401).
+//! auth from `OS_*` and from `clouds.yaml`, an application credential made for the test (by
+//! id and by name), an existing token with `OS_AUTH_URL`, an unscoped token rescoped with
+//! `v3token`; the catalog's image endpoint, listing the seeded images, and work that spans a
+//! token's expiry (60 s tokens), by proactive renewal and after a revocation (401).
 //!
 //! The tests read `. .openstack/env`'s variables; without them they print a "skipped" line and
 //! pass, except in CI (`CI=true`), where they fail.
@@ -345,4 +346,245 @@ async fn revoke(openstack: &OpenStack, token: &str) {
         .await
         .unwrap();
     assert_eq!(response.status(), 204, "Keystone revoked the token");
+}
+
+/// A token for user `demo` from the real Keystone (plain reqwest, retried: Keystone on sqlite
+/// may answer 500 under concurrent logins), scoped to project `demo` or unscoped, with the
+/// user's id.
+async fn demo_token(openstack: &OpenStack, scoped: bool) -> (String, String) {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
+    let tokens_url = format!(
+        "{}/auth/tokens",
+        openstack.keystone_url.trim_end_matches('/')
+    );
+    let mut body = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": var("OS_USERNAME"),
+        "domain": {"name": var("OS_USER_DOMAIN_NAME")},
+        "password": var("OS_PASSWORD")
+    }}}}});
+    if scoped {
+        body["auth"]["scope"] = json!({"project": {
+            "name": var("OS_PROJECT_NAME"), "domain": {"name": var("OS_PROJECT_DOMAIN_NAME")}
+        }});
+    }
+    let http = reqwest::Client::new();
+    for _ in 0..5 {
+        let response = http.post(&tokens_url).json(&body).send().await.unwrap();
+        if response.status() == 201 {
+            let token = response.headers()["x-subject-token"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body: serde_json::Value = response.json().await.unwrap();
+            let user_id = body["token"]["user"]["id"].as_str().unwrap().to_string();
+            return (token, user_id);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    panic!("no demo token from Keystone");
+}
+
+/// Only these variables (and nothing of the process environment).
+fn only(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+#[tokio::test]
+async fn an_application_credential_of_the_real_keystone_lists_the_seeded_images() {
+    let Some(openstack) =
+        openstack("an_application_credential_of_the_real_keystone_lists_the_seeded_images")
+    else {
+        return;
+    };
+    let (token, user_id) = demo_token(&openstack, true).await;
+    let credentials_url = format!(
+        "{}/users/{user_id}/application_credentials",
+        openstack.keystone_url.trim_end_matches('/')
+    );
+    let name = format!(
+        "ims-test-{}",
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let http = reqwest::Client::new();
+    let response = http
+        .post(&credentials_url)
+        .header("X-Auth-Token", &token)
+        .json(&json!({"application_credential": {"name": name, "description": "ims test"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "Keystone made the credential");
+    let created: serde_json::Value = response.json().await.unwrap();
+    let id = created["application_credential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = created["application_credential"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let var = |name: &str| std::env::var(name).unwrap();
+    let common = vec![
+        ("OS_AUTH_URL", openstack.keystone_url.clone()),
+        ("OS_APPLICATION_CREDENTIAL_SECRET", secret.clone()),
+        ("OS_REGION_NAME", var("OS_REGION_NAME")),
+    ];
+    let by_id = {
+        let mut pairs = common.clone();
+        pairs.push(("OS_APPLICATION_CREDENTIAL_ID", id.clone()));
+        pairs
+    };
+    let by_name = {
+        let mut pairs = common.clone();
+        pairs.push(("OS_AUTH_TYPE", "v3applicationcredential".into()));
+        pairs.push(("OS_APPLICATION_CREDENTIAL_NAME", name.clone()));
+        pairs.push(("OS_USERNAME", var("OS_USERNAME")));
+        pairs.push(("OS_USER_DOMAIN_NAME", var("OS_USER_DOMAIN_NAME")));
+        pairs
+    };
+    for pairs in [by_id, by_name] {
+        let builder = ClientBuilder::from_vars(only(pairs), &[]).unwrap();
+        assert!(!format!("{builder:?}").contains(&secret));
+        let client = builder.build().await.unwrap();
+        assert_eq!(
+            client.baseurl(),
+            openstack.glance_auth_url.trim_end_matches('/'),
+            "the catalog's image endpoint"
+        );
+        assert_eq!(listed_seed_ids(&client).await, seeded_ids(&openstack));
+    }
+    // A wrong secret is refused with a hint about the credential.
+    let mut pairs = common.clone();
+    pairs.retain(|(n, _)| *n != "OS_APPLICATION_CREDENTIAL_SECRET");
+    pairs.push(("OS_APPLICATION_CREDENTIAL_SECRET", "wrong".into()));
+    pairs.push(("OS_APPLICATION_CREDENTIAL_ID", id.clone()));
+    let error = ClientBuilder::from_vars(only(pairs), &[])
+        .unwrap()
+        .build()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Auth);
+    assert!(
+        error.to_string().contains("answered 401 Unauthorized")
+            && error.to_string().ends_with("check the application credential (id, or name and user) and its secret, and that it has not expired"),
+        "{error}"
+    );
+    let response = http
+        .delete(format!("{credentials_url}/{id}"))
+        .header("X-Auth-Token", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204, "the credential was deleted");
+}
+
+#[tokio::test]
+async fn an_existing_token_with_the_auth_url_finds_the_endpoint() {
+    let Some(openstack) = openstack("an_existing_token_with_the_auth_url_finds_the_endpoint")
+    else {
+        return;
+    };
+    let (token, _) = demo_token(&openstack, true).await;
+    let pairs = vec![
+        ("OS_AUTH_URL", openstack.keystone_url.clone()),
+        ("OS_AUTH_TOKEN", token.clone()),
+        ("OS_REGION_NAME", std::env::var("OS_REGION_NAME").unwrap()),
+    ];
+    let client = ClientBuilder::from_vars(only(pairs), &[])
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.baseurl(),
+        openstack.glance_auth_url.trim_end_matches('/')
+    );
+    assert_eq!(listed_seed_ids(&client).await, seeded_ids(&openstack));
+    let cached = keystone(client.inner().auth()).cached_token().unwrap();
+    assert_eq!(cached.expose_secret(), token, "the token itself is used");
+}
+
+#[tokio::test]
+async fn v3token_rescopes_an_unscoped_token_of_the_real_keystone() {
+    let Some(openstack) = openstack("v3token_rescopes_an_unscoped_token_of_the_real_keystone")
+    else {
+        return;
+    };
+    let (unscoped, _) = demo_token(&openstack, false).await;
+    let var = |name: &str| std::env::var(name).unwrap();
+    let pairs = vec![
+        ("OS_AUTH_TYPE", "v3token".to_string()),
+        ("OS_AUTH_URL", openstack.keystone_url.clone()),
+        ("OS_AUTH_TOKEN", unscoped.clone()),
+        ("OS_PROJECT_NAME", var("OS_PROJECT_NAME")),
+        ("OS_PROJECT_DOMAIN_NAME", var("OS_PROJECT_DOMAIN_NAME")),
+        ("OS_REGION_NAME", var("OS_REGION_NAME")),
+    ];
+    let client = ClientBuilder::from_vars(only(pairs), &[])
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.baseurl(),
+        openstack.glance_auth_url.trim_end_matches('/')
+    );
+    assert_eq!(listed_seed_ids(&client).await, seeded_ids(&openstack));
+    let scoped = keystone(client.inner().auth()).cached_token().unwrap();
+    assert_ne!(scoped.expose_secret(), unscoped, "a new, scoped token");
+}
+
+/// Two "processes" sharing a token cache: the second asks Keystone nothing and Glance takes
+/// the first one's token; after Keystone revokes it, a third is rejected once by Glance,
+/// drops the file and fetches a new token.
+#[tokio::test]
+async fn a_token_cache_spares_the_next_process_its_keystone_request() {
+    let Some(openstack) = openstack("a_token_cache_spares_the_next_process_its_keystone_request")
+    else {
+        return;
+    };
+    let (captured, _guard) = capture::capture();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("ims");
+    let client = || async {
+        ClientBuilder::from_vars(os_password_vars, &[])
+            .unwrap()
+            .token_cache(ims::auth::TokenCache::new(&dir))
+            .build()
+            .await
+            .unwrap()
+    };
+    let first = client().await;
+    assert_eq!(listed_seed_ids(&first).await, seeded_ids(&openstack));
+    assert_eq!(token_requests(&captured), ["initial"]);
+    let second = client().await;
+    assert_eq!(listed_seed_ids(&second).await, seeded_ids(&openstack));
+    assert_eq!(
+        token_requests(&captured),
+        ["initial"],
+        "none for the second"
+    );
+    let token = keystone(first.inner().auth()).cached_token().unwrap();
+    let reused = keystone(second.inner().auth()).cached_token().unwrap();
+    assert_eq!(token.expose_secret(), reused.expose_secret());
+
+    revoke(&openstack, token.expose_secret()).await;
+    let third = client().await;
+    assert_eq!(listed_seed_ids(&third).await, seeded_ids(&openstack));
+    assert_eq!(
+        rejections(&captured),
+        1,
+        "Glance rejected the revoked token once"
+    );
+    assert_eq!(token_requests(&captured), ["initial", "rejected"]);
+    let renewed = keystone(third.inner().auth()).cached_token().unwrap();
+    assert_ne!(renewed.expose_secret(), token.expose_secret());
 }

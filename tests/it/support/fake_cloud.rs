@@ -5,6 +5,8 @@
 //!   token body with `issued_at`/`expires_at` `lifetime` apart and a catalog whose `image`
 //!   endpoints point back at this server: `public` and `internal` in `RegionOne`, `public` in
 //!   `RegionTwo` under `/r2`), or the configured failure.
+//! * `GET .../v3/auth/tokens` with `X-Subject-Token` of an issued, unexpired token answers
+//!   200 with the same body (its catalog), else 404 as Keystone does.
 //! * Any other request is the IMS: it answers `{"images": []}` when `X-Auth-Token` is a token
 //!   it issued, not expired and not in `rejected`; otherwise 401 as Glance does.
 
@@ -106,10 +108,28 @@ fn respond(state: &Mutex<State>, request: &RecordedRequest) -> CannedResponse {
                 }
             }
         }
-        let token = format!("tok-{}", state.issued.len() + 1);
-        let issued_at = SystemTime::now();
-        let expires_at = issued_at + state.lifetime;
-        state.issued.push((token.clone(), expires_at));
+        let (token, issued_at, expires_at, status) = if request.method == "GET" {
+            let subject = request.header("x-subject-token").unwrap_or("");
+            let found = state
+                .issued
+                .iter()
+                .find(|(t, expires)| t == subject && SystemTime::now() < *expires)
+                .cloned();
+            let Some((token, expires_at)) = found else {
+                return CannedResponse::json(
+                    404,
+                    &json!({"error": {"code": 404, "title": "Not Found",
+                        "message": "Could not find token: the token"}}),
+                );
+            };
+            (token, SystemTime::now(), expires_at, 200)
+        } else {
+            let token = format!("tok-{}", state.issued.len() + 1);
+            let issued_at = SystemTime::now();
+            let expires_at = issued_at + state.lifetime;
+            state.issued.push((token.clone(), expires_at));
+            (token, issued_at, expires_at, 201)
+        };
         let host = request.header("host").expect("a Host header");
         let base = format!("http://{host}");
         let body = json!({"token": {
@@ -129,7 +149,7 @@ fn respond(state: &Mutex<State>, request: &RecordedRequest) -> CannedResponse {
                 ]}
             ]
         }});
-        return CannedResponse::json(201, &body)
+        return CannedResponse::json(status, &body)
             .header("X-Subject-Token", &token)
             .header("X-Openstack-Request-Id", "req-keystone")
             .delay(state.keystone_delay);
