@@ -1,17 +1,21 @@
 //! The `ims` command-line tool, run as a process against a server on 127.0.0.1.
 
+use crate::support::fake_cloud::FakeCloud;
 use crate::support::{CannedResponse, Server};
 use serde_json::{Value, json};
 
 /// Runs the `ims` binary with a clean environment (no credentials, no clouds.yaml) plus
 /// `vars`, returning (exit code, stdout, stderr).
-async fn ims(args: &[&str], vars: &[(&str, &str)]) -> (i32, String, String) {
+pub(crate) async fn ims(args: &[&str], vars: &[(&str, &str)]) -> (i32, String, String) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ims"));
     command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default());
     command.env("HOME", std::env::temp_dir());
+    // A cache of Keystone tokens of its own: one run's token never serves another test.
+    let cache = tempfile::tempdir().unwrap();
+    command.env("XDG_CACHE_HOME", cache.path());
     for (name, value) in vars {
         command.env(name, value);
     }
@@ -1156,4 +1160,64 @@ fn seed_ids(seed: &Value) -> Vec<String> {
         .collect();
     ids.sort();
     ids
+}
+
+/// Keystone tokens are kept between runs (a 0600 file) and reused; `--no-cache` neither reads
+/// nor writes them. Every request says it comes from the CLI.
+#[tokio::test]
+async fn a_second_run_reuses_the_cached_token_and_no_cache_does_not() {
+    let cloud = FakeCloud::start();
+    let cache = tempfile::tempdir().unwrap();
+    let auth_url = cloud.auth_url();
+    let cache_home = cache.path().to_str().unwrap().to_string();
+    let vars = [
+        ("OS_AUTH_URL", auth_url.as_str()),
+        ("OS_USERNAME", "alice"),
+        ("OS_PASSWORD", "pw-3e1f0c"),
+        ("OS_PROJECT_NAME", "p"),
+        ("OS_USER_DOMAIN_NAME", "Default"),
+        ("OS_PROJECT_DOMAIN_NAME", "Default"),
+        ("OS_REGION_NAME", "RegionOne"),
+        ("XDG_CACHE_HOME", cache_home.as_str()),
+    ];
+    for _ in 0..2 {
+        let (code, _, stderr) = ims(&["image", "list", "-f", "value"], &vars).await;
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(
+        cloud.keystone_requests().len(),
+        1,
+        "the second run used the cached token"
+    );
+    assert_eq!(cloud.ims_requests().len(), 2);
+    let files: Vec<_> = std::fs::read_dir(cache.path().join("ims"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let stored = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        !stored.contains("pw-3e1f0c"),
+        "the password is never stored"
+    );
+
+    let (code, _, stderr) = ims(&["--no-cache", "image", "list"], &vars).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        cloud.keystone_requests().len(),
+        2,
+        "--no-cache asked Keystone"
+    );
+    for request in cloud.server.requests() {
+        let agent = request.header("user-agent").unwrap_or("");
+        assert!(
+            agent.starts_with(concat!("ims-cli/", env!("CARGO_PKG_VERSION"), " ims/")),
+            "{agent}"
+        );
+    }
 }

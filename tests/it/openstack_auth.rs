@@ -451,7 +451,7 @@ async fn an_application_credential_of_the_real_keystone_lists_the_seeded_images(
         pairs
     };
     for pairs in [by_id, by_name] {
-        let builder = ClientBuilder::from_vars(only(pairs), &[]).unwrap();
+        let builder = ClientBuilder::from_vars(only(pairs.clone()), &[]).unwrap();
         assert!(!format!("{builder:?}").contains(&secret));
         let client = builder.build().await.unwrap();
         assert_eq!(
@@ -460,6 +460,27 @@ async fn an_application_credential_of_the_real_keystone_lists_the_seeded_images(
             "the catalog's image endpoint"
         );
         assert_eq!(listed_seed_ids(&client).await, seeded_ids(&openstack));
+        // The command line with the same settings in its environment.
+        let vars: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (code, stdout, stderr) = crate::cli::ims(
+            &[
+                "--no-cache",
+                "image",
+                "list",
+                "--visibility",
+                "all",
+                "-f",
+                "value",
+                "-c",
+                "id",
+            ],
+            &vars,
+        )
+        .await;
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stderr.contains(&secret));
+        let listed: BTreeSet<String> = stdout.lines().map(str::to_string).collect();
+        assert!(listed.is_superset(&seeded_ids(&openstack)), "{listed:?}");
     }
     // A wrong secret is refused with a hint about the credential.
     let mut pairs = common.clone();

@@ -21,6 +21,7 @@ mod output;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use ims::auth::TokenCache;
 use ims::{Client, ClientBuilder};
 
 use failure::{EXIT_CODES, Failure};
@@ -51,7 +52,15 @@ const CONNECTION_FLAGS: &[(&str, &str, &str)] = &[
     ),
     ("os-cert", "OS_CERT", "A PEM client certificate for TLS."),
     ("os-key", "OS_KEY", "The PEM key of the client certificate."),
+    (
+        "os-auth-type",
+        "OS_AUTH_TYPE",
+        "How to authenticate: password, v3applicationcredential, token, v3token, aksk.",
+    ),
 ];
+
+/// The product token before the library's in the `User-Agent` of every request.
+const USER_AGENT: &str = concat!("ims-cli/", env!("CARGO_PKG_VERSION"));
 
 /// The help heading of the flags every command takes.
 const GLOBAL: &str = "Connection and output";
@@ -64,7 +73,11 @@ fn cli() -> Command {
             "List and inspect images of the Image Management Service (IMS) and OpenStack Glance.\n\n\
              Settings come from the environment as for any OpenStack tool: OS_CLOUD with \
              clouds.yaml, or OS_AUTH_URL/OS_USERNAME/OS_PASSWORD/..., or OS_AUTH_TOKEN with an \
-             endpoint, or HUAWEICLOUD_SDK_AK/_SK/_PROJECT_ID. The --os-* flags override them.",
+             endpoint, or HUAWEICLOUD_SDK_AK/_SK/_PROJECT_ID. The --os-* flags override them.\n\n\
+             Keystone tokens are kept between runs in ~/.cache/ims (or $XDG_CACHE_HOME/ims): one \
+             0600 file per auth URL, user and project (named by a hash, never by a secret), \
+             holding the token, its expiry and its catalog, used while it is valid; --no-cache \
+             turns that off.",
         )
         .after_help(EXIT_CODES)
         .subcommand_required(true)
@@ -95,6 +108,14 @@ fn cli() -> Command {
                 .help_heading(GLOBAL)
                 .action(ArgAction::SetTrue)
                 .help("Send requests without credentials (needs --endpoint)."),
+        )
+        .arg(
+            Arg::new("no-cache")
+                .long("no-cache")
+                .global(true)
+                .help_heading(GLOBAL)
+                .action(ArgAction::SetTrue)
+                .help("Do not keep or reuse Keystone tokens in ~/.cache/ims (see `ims --help`)."),
         )
         .arg(
             Arg::new("debug")
@@ -402,7 +423,11 @@ async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
             .ok_or_else(|| {
                 Failure::Usage("--no-auth needs --endpoint URL (or IMS_ENDPOINT)".into())
             })?;
-        return Ok(Client::builder().endpoint(endpoint).build().await?);
+        return Ok(Client::builder()
+            .endpoint(endpoint)
+            .user_agent(USER_AGENT)
+            .build()
+            .await?);
     }
     let mut overrides: Vec<(&str, String)> = CONNECTION_FLAGS
         .iter()
@@ -418,7 +443,11 @@ async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
             .map(|(_, value)| value.clone())
             .or_else(|| std::env::var(name).ok())
     };
-    let builder = ClientBuilder::from_vars(lookup, &ims::default_search_dirs())?;
+    let mut builder =
+        ClientBuilder::from_vars(lookup, &ims::default_search_dirs())?.user_agent(USER_AGENT);
+    if !matches.get_flag("no-cache") {
+        builder = builder.token_cache(TokenCache::in_default_dir());
+    }
     Ok(builder.build().await?)
 }
 
