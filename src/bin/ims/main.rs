@@ -451,7 +451,9 @@ async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
     Ok(builder.build().await?)
 }
 
-/// The image with this ID, or else the one image with this name.
+/// The image with this ID, or else the one image with this name: among the images a plain
+/// list shows, then (for Glance's community images, which plain lists leave out) among
+/// `visibility=all`.
 async fn find_image(client: &Client, wanted: &str) -> Result<ims::types::Image, Failure> {
     match client.show_image().image_id(wanted).send().await {
         Ok(image) => return Ok(image.into_inner()),
@@ -465,38 +467,36 @@ async fn find_image(client: &Client, wanted: &str) -> Result<ims::types::Image, 
     let filter = format!("eq:{wanted}")
         .parse::<ims::types::FilterExpression>()
         .map_err(|e| Failure::Usage(e.to_string()))?;
-    let found = client
-        .list_images()
-        .name(filter)
-        .limit(2)
-        .into_stream()
-        .max_items(2)
-        .all()
-        .await?;
+    // At most this many candidates are named when the name is ambiguous.
+    const CANDIDATES: usize = 20;
+    let named = |all: bool| {
+        let builder = client.list_images().name(filter.clone());
+        let builder = if all {
+            builder.visibility(ims::values::Visibility::from("all"))
+        } else {
+            builder
+        };
+        builder.into_stream().max_items(CANDIDATES).all()
+    };
+    let mut found = named(false).await?;
+    if found.is_empty() {
+        // A service without `visibility=all` (400) has nothing more to show.
+        found = named(true).await.unwrap_or_default();
+    }
     let shown = output::escape(wanted);
     match found.len() {
         0 => Err(Failure::NotFound(format!(
             "no image has the ID or name `{shown}`"
         ))),
         1 => Ok(found.into_iter().next().expect("one")),
-        _ => {
-            let all = client
-                .list_images()
-                .name(
-                    format!("eq:{wanted}")
-                        .parse::<ims::types::FilterExpression>()
-                        .map_err(|e| Failure::Usage(e.to_string()))?,
-                )
-                .into_stream()
-                .max_items(50)
-                .all()
-                .await?;
-            let ids: Vec<String> = all
+        n => {
+            let ids: Vec<String> = found
                 .iter()
                 .map(|i| output::escape(&i.id).into_owned())
                 .collect();
+            let more = if n >= CANDIDATES { ", ..." } else { "" };
             Err(Failure::Ambiguous(format!(
-                "more than one image has the name `{shown}`; name one by ID: {}",
+                "more than one image has the name `{shown}`; name one by ID: {}{more}",
                 ids.join(", ")
             )))
         }
