@@ -1014,6 +1014,35 @@ async fn a_real_glance_image_is_shown_by_name_or_id_and_a_missing_one_exits_1() 
     assert_eq!(code, 0);
     assert!(stdout.contains("| id ") && stdout.contains(id), "{stdout}");
 
+    // A community image (which plain lists leave out) is found by its name too.
+    let community = images
+        .iter()
+        .find(|i| {
+            i["visibility"] == "community"
+                && images.iter().filter(|j| j["name"] == i["name"]).count() == 1
+        })
+        .expect("a seeded community image with a name of its own");
+    let community_name = community["name"].as_str().unwrap();
+    let (code, stdout, stderr) = ims(
+        &[
+            "--no-auth",
+            "--endpoint",
+            &url,
+            "image",
+            "show",
+            community_name,
+            "-f",
+            "json",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap()["id"],
+        community["id"]
+    );
+
     let (code, stdout, stderr) = ims(
         &[
             "--no-auth",
