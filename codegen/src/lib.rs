@@ -91,7 +91,11 @@ pub fn settings() -> GenerationSettings {
 /// Generates the client source (formatted Rust) from the spec text: progenitor's output with
 /// our changes to it (see `rewrite.rs`).
 pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
-    let spec = spec::Spec::parse(spec_yaml)?;
+    generate_from(&spec::Spec::parse(spec_yaml)?)
+}
+
+/// Generates the client source from the already loaded spec (see [`generate`]).
+pub fn generate_from(spec: &spec::Spec) -> Result<String, CodegenError> {
     let mut settings = settings();
     for (schema, rust_type) in values::replacements(spec.api())? {
         settings.with_replacement(
@@ -106,7 +110,7 @@ pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
         .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
-    rewrite::apply(&mut file, &parameter_docs(&spec)?)?;
+    rewrite::apply(&mut file, &parameter_docs(spec)?)?;
     Ok(prettyplease::unparse(&file))
 }
 
