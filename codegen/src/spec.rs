@@ -60,33 +60,19 @@ pub trait Component: Sized {
     fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>>;
 }
 
-impl Component for Schema {
-    const PREFIX: &'static str = "#/components/schemas/";
-    fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
-        components.schemas.get(name)
-    }
+/// `impl Component for T` for a kind that lives in `components.<field>`.
+macro_rules! component {
+    ($($kind:ty => $field:ident),* $(,)?) => {$(
+        impl Component for $kind {
+            const PREFIX: &'static str = concat!("#/components/", stringify!($field), "/");
+            fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
+                components.$field.get(name)
+            }
+        }
+    )*};
 }
 
-impl Component for Parameter {
-    const PREFIX: &'static str = "#/components/parameters/";
-    fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
-        components.parameters.get(name)
-    }
-}
-
-impl Component for Response {
-    const PREFIX: &'static str = "#/components/responses/";
-    fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
-        components.responses.get(name)
-    }
-}
-
-impl Component for Example {
-    const PREFIX: &'static str = "#/components/examples/";
-    fn get<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
-        components.examples.get(name)
-    }
-}
+component!(Schema => schemas, Parameter => parameters, Response => responses, Example => examples);
 
 /// Something that is either an object or a `$ref` to one: `ReferenceOr<T>`, and the boxed
 /// `ReferenceOr<Box<Schema>>` of properties and items.
