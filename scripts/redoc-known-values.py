@@ -9,8 +9,9 @@ by headless Chromium, which writes the DOM after the scripts ran.
 
 For every parameter whose schema names values (a closed `enum`, or an open enum `X` whose
 `XKnown` is an `enum`), the rendered page of its operation must list each value in the
-parameter's entry (not behind "+N more": redocly.yaml sets `maxDisplayedEnumValues`). Exits 1
-naming every parameter and value missing.
+parameter's entry (not behind "+N more": redocly.yaml sets `maxDisplayedEnumValues`), and the
+page holds no placeholder URL (`example.com`, `.invalid`, ...). Exits 1 naming every
+parameter and value missing and every placeholder.
 """
 
 import html
@@ -32,6 +33,11 @@ PAGE_TIMEOUT_S = 120
 RENDER_BUDGET_MS = 15000
 CDN_IMPORT = re.compile(r'"https://cdn\.redocly\.com/redoc/v([0-9][^/"]*)/bundles/redoc\.standalone\.js"')
 BUNDLE_VERSION = re.compile(r"Version: ([0-9][^\s*]*)")
+# A URL of a host reserved for documentation or tests (RFC 2606, RFC 6761): a placeholder.
+PLACEHOLDER_URL = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(?:example(?:\.(?:com|net|org))?|invalid|test|localhost)(?=[:/\"'\s]|$)",
+    re.IGNORECASE,
+)
 
 
 def resolve(spec, node):
@@ -146,6 +152,7 @@ def main():
         sys.exit(f"the page loads Redoc {cdn.group(1)}; {bundle} is {bundle_version and bundle_version.group(1)}")
 
     failures, checked = [], 0
+    failures += [f"placeholder URL on the page: {url}" for url in sorted(set(PLACEHOLDER_URL.findall(page)))]
     with tempfile.TemporaryDirectory() as tmp:
         site, profile = os.path.join(tmp, "site"), os.path.join(tmp, "profile")
         os.makedirs(site)
@@ -172,11 +179,11 @@ def main():
         finally:
             server.shutdown()
     if failures:
-        print("\n".join(["Redoc does not show these values:"] + failures), file=sys.stderr)
+        print("\n".join(["The rendered reference fails:"] + failures), file=sys.stderr)
         sys.exit(1)
     if checked == 0:
         sys.exit("no parameter with named values was found: the check checked nothing")
-    print(f"redoc: {checked} parameters show all their values")
+    print(f"redoc: {checked} parameters show all their values; no placeholder URL")
 
 
 if __name__ == "__main__":
