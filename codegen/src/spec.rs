@@ -358,8 +358,11 @@ pub fn schema_enum(schema: &Schema) -> Option<Vec<Value>> {
     (!values.is_empty()).then_some(values)
 }
 
+/// A schema of a property or of array items: a schema object or a `$ref`, boxed.
+pub type BoxedSchema = ReferenceOr<Box<Schema>>;
+
 /// The properties of an object schema in the document's order; `None` when it lists none.
-pub fn schema_properties(schema: &Schema) -> Option<Vec<(&str, &ReferenceOr<Box<Schema>>)>> {
+pub fn schema_properties(schema: &Schema) -> Option<Vec<(&str, &BoxedSchema)>> {
     let properties = match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => &o.properties,
         SchemaKind::Any(any) => &any.properties,

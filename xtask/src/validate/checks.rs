@@ -656,7 +656,7 @@ impl<'s> Checker<'s, '_> {
             let shown = format!("{} {}", request.method, request.path);
             let Some(op) = operations
                 .iter()
-                .find(|op| op.method == request.method && path_matches(&op.path, &request.path))
+                .find(|op| op.method == request.method && path_matches(op.path, &request.path))
             else {
                 self.report(
                     Check::RequestUnmatched,
