@@ -11,11 +11,14 @@
 #      consumer (clients/typescript/check-examples.ts), compiled with `strict` and run
 #   5. Python: datamodel-codegen pydantic v2 models, every example loaded and dumped back
 #      unchanged (clients/python/check_examples.py)
+#   6. Redoc: the reference `redocly build-docs` writes, rendered by headless Chromium: every
+#      parameter with known values (closed and open enums) shows all of them
+#      (scripts/redoc-known-values.py; Chromium from the system: apt-get install chromium)
 #
 # The tools are pinned (scripts/requirements-spec.txt with hashes, package-lock.json) and
 # installed into git-ignored folders of the repo, .venv/ and node_modules/, only when missing
 # or when the pins changed. Generated code goes to target/spec-clients/ (git-ignored).
-# Installing stops at the first failure. The five checks then all run, each stopping at its
+# Installing stops at the first failure. The six checks then all run, each stopping at its
 # own first failing command, and the script exits non-zero naming every check that failed.
 #
 #   bash scripts/spec-tools.sh
@@ -64,7 +67,7 @@ else
 fi
 
 rm -rf "$OUT"
-mkdir -p "$OUT/ts" "$OUT/python"
+mkdir -p "$OUT/ts" "$OUT/python" "$OUT/redoc"
 
 # ------------------------------------------------------------------------------- checks
 check_validator() {
@@ -135,8 +138,16 @@ check_python() {
   "$VENV/bin/python" clients/python/check_examples.py "$SPEC" "$OUT/python/ims_models.py"
 }
 
+check_redoc() {
+  step "Redoc: redocly build-docs -> $OUT/redoc/index.html, rendered: every enum parameter shows its values"
+  "$BIN/redocly" build-docs "$SPEC" --config redocly.yaml --output "$OUT/redoc/index.html"
+  # The page imports Redoc from its CDN; the check renders it with the same version the CLI ships.
+  "$VENV/bin/python" scripts/redoc-known-values.py "$SPEC" "$OUT/redoc" \
+    node_modules/@redocly/cli/lib/chunks/redoc.standalone.js
+}
+
 failed=()
-for check in validator redocly spectral typescript python; do
+for check in validator redocly spectral typescript python redoc; do
   # A subshell outside any condition, so that `set -e` holds inside it: the check stops at
   # its first failing command.
   set +e
@@ -153,4 +164,4 @@ if [ ${#failed[@]} -ne 0 ]; then
   printf '\nspec-tools: FAILED: %s (%ss)\n' "${failed[*]}" "$((SECONDS - started))" >&2
   exit 1
 fi
-printf '\nspec-tools: all checks passed (validator, redocly, spectral, typescript, python) in %ss\n' "$((SECONDS - started))"
+printf '\nspec-tools: all checks passed (validator, redocly, spectral, typescript, python, redoc) in %ss\n' "$((SECONDS - started))"

@@ -20,12 +20,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{Parameter, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{File, ImplItem, Item};
 
 use crate::CodegenError;
+use crate::spec::{MaybeRef, Spec};
 
 /// Parameters whose flag is not their name: the spec's `limit` is a page size, and the
 /// command line's `--limit` is a total, as in `openstack image list`.
@@ -80,16 +81,18 @@ enum Shape {
 }
 
 /// The CLI source for `spec`, whose generated (and rewritten) client is `client`.
-pub fn generate(spec: &OpenAPI, client: &File) -> Result<String, CodegenError> {
+pub fn generate(spec: &Spec, client: &File) -> Result<String, CodegenError> {
     let methods = client_methods(client)?;
     let fields = builder_fields(client)?;
     let paged = paged_builders(client);
     let mut operations = Vec::new();
-    for (path, method, operation) in spec.operations() {
+    let spec_error = |e: crate::spec::SpecError| CodegenError::Generate(e.to_string());
+    for spec_operation in spec.operations().map_err(spec_error)? {
+        let operation = spec_operation.op;
         let id = operation.operation_id.as_deref().ok_or_else(|| {
             CodegenError::Generate(format!(
-                "{} {path} has no operationId",
-                method.to_uppercase()
+                "{} {} has no operationId",
+                spec_operation.method, spec_operation.path
             ))
         })?;
         let method_name = crate::rewrite::field_name(id);
@@ -101,9 +104,8 @@ pub fn generate(spec: &OpenAPI, client: &File) -> Result<String, CodegenError> {
         })?;
         let mut params = Vec::new();
         let mut flags = BTreeSet::new();
-        for param in &operation.parameters {
-            let param = resolve_parameter(spec, param)?;
-            let (data, positional) = match &param {
+        for param in &spec_operation.params {
+            let (data, positional) = match param {
                 Parameter::Query { parameter_data, .. } => (parameter_data, false),
                 Parameter::Path { parameter_data, .. } => (parameter_data, true),
                 _ => continue,
@@ -290,52 +292,21 @@ fn binary_path(ty: &syn::Type) -> Result<TokenStream, CodegenError> {
         .map_err(|e| CodegenError::Rewrite(format!("cannot name the type {text}: {e}")))
 }
 
-fn resolve_parameter(
-    spec: &OpenAPI,
-    param: &ReferenceOr<Parameter>,
-) -> Result<Parameter, CodegenError> {
-    match param {
-        ReferenceOr::Item(p) => Ok(p.clone()),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|name| spec.components.as_ref()?.parameters.get(name))
-            .and_then(|p| p.as_item().cloned())
-            .ok_or_else(|| CodegenError::Generate(format!("cannot resolve {reference}"))),
-    }
-}
-
-fn resolve_schema<'a>(
-    spec: &'a OpenAPI,
-    schema: &'a ReferenceOr<Schema>,
-) -> Result<&'a Schema, CodegenError> {
-    match schema {
-        ReferenceOr::Item(s) => Ok(s),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/schemas/")
-            .and_then(|name| spec.components.as_ref()?.schemas.get(name))
-            .and_then(|s| s.as_item())
-            .ok_or_else(|| CodegenError::Generate(format!("cannot resolve {reference}"))),
-    }
-}
-
-fn boxed<T: Clone>(r: &ReferenceOr<Box<T>>) -> ReferenceOr<T> {
-    match r {
-        ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-    }
-}
-
 /// What a parameter schema takes. An `anyOf` is open when one member is a plain string:
 /// its values are the known values of the other members.
-fn shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: u8) -> Result<Shape, CodegenError> {
+fn shape<R: MaybeRef<Target = Schema>>(
+    spec: &Spec,
+    schema: &R,
+    depth: u8,
+) -> Result<Shape, CodegenError> {
     if depth > 8 {
         return Err(CodegenError::Generate(
             "parameter schemas nest too deep".into(),
         ));
     }
-    let schema = resolve_schema(spec, schema)?;
+    let schema = spec
+        .resolve(schema)
+        .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let any_of = match &schema.schema_kind {
         SchemaKind::AnyOf { any_of } | SchemaKind::OneOf { one_of: any_of } => Some(any_of),
         SchemaKind::Any(any) if !any.any_of.is_empty() => Some(&any.any_of),
@@ -392,7 +363,7 @@ fn shape(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: u8) -> Result<Shap
                 .items
                 .as_ref()
                 .ok_or_else(|| CodegenError::Generate("an array parameter without items".into()))?;
-            Shape::Array(Box::new(shape(spec, &boxed(items), depth + 1)?))
+            Shape::Array(Box::new(shape(spec, items, depth + 1)?))
         }
         other => {
             return Err(CodegenError::Generate(format!(

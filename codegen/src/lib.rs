@@ -6,6 +6,7 @@
 
 mod cli;
 mod rewrite;
+pub mod spec;
 pub mod values;
 
 use std::fmt;
@@ -91,7 +92,12 @@ pub fn settings() -> GenerationSettings {
 /// Generates the client source (formatted Rust) from the spec text: progenitor's output with
 /// our changes to it (see `rewrite.rs`).
 pub fn generate(spec_yaml: &str) -> Result<String, CodegenError> {
-    Ok(generate_all(spec_yaml)?.client)
+    generate_from(&spec::Spec::parse(spec_yaml)?)
+}
+
+/// Generates the client source from the already loaded spec (see [`generate`]).
+pub fn generate_from(spec: &spec::Spec) -> Result<String, CodegenError> {
+    Ok(generate_all_from(spec)?.client)
 }
 
 /// What [`generate_all`] makes from the spec.
@@ -105,9 +111,13 @@ pub struct Generated {
 
 /// Generates the client and its command-line surface from the spec text.
 pub fn generate_all(spec_yaml: &str) -> Result<Generated, CodegenError> {
-    let spec = parse_spec(spec_yaml)?;
+    generate_all_from(&spec::Spec::parse(spec_yaml)?)
+}
+
+/// Generates the client and its command-line surface from the already loaded spec.
+pub fn generate_all_from(spec: &spec::Spec) -> Result<Generated, CodegenError> {
     let mut settings = settings();
-    for (schema, rust_type) in values::replacements(&spec)? {
+    for (schema, rust_type) in values::replacements(spec.api())? {
         settings.with_replacement(
             schema,
             rust_type,
@@ -116,12 +126,12 @@ pub fn generate_all(spec_yaml: &str) -> Result<Generated, CodegenError> {
     }
     let mut generator = Generator::new(&settings);
     let tokens = generator
-        .generate_tokens(&spec)
+        .generate_tokens(spec.api())
         .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| CodegenError::Print(e.to_string()))?;
-    rewrite::apply(&mut file, &parameter_docs(&spec))?;
-    let cli = cli::generate(&spec, &file)?;
+    rewrite::apply(&mut file, &parameter_docs(spec)?)?;
+    let cli = cli::generate(spec, &file)?;
     Ok(Generated {
         client: prettyplease::unparse(&file),
         cli,
@@ -130,32 +140,22 @@ pub fn generate_all(spec_yaml: &str) -> Result<Generated, CodegenError> {
 
 /// The description of every parameter, by operation and parameter, under the names of the
 /// generated methods and setters.
-fn parameter_docs(spec: &openapiv3::OpenAPI) -> rewrite::ParamDocs {
-    use openapiv3::ReferenceOr;
-    let resolve = |param: &ReferenceOr<openapiv3::Parameter>| -> Option<openapiv3::Parameter> {
-        match param {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                match spec.components.as_ref()?.parameters.get(name)? {
-                    ReferenceOr::Item(p) => Some(p.clone()),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        }
-    };
+fn parameter_docs(spec: &spec::Spec) -> Result<rewrite::ParamDocs, CodegenError> {
+    let operations = spec
+        .operations()
+        .map_err(|e| CodegenError::Generate(e.to_string()))?;
     let mut docs = rewrite::ParamDocs::new();
-    for (_, _, operation) in spec.operations() {
-        let Some(id) = &operation.operation_id else {
+    for operation in &operations {
+        let Some(id) = &operation.op.operation_id else {
             continue;
         };
         let params = docs.entry(rewrite::field_name(id)).or_default();
-        for param in operation.parameters.iter().filter_map(resolve) {
+        for param in &operation.params {
             let data = param.parameter_data_ref();
             if let Some(description) = &data.description {
                 params.insert(rewrite::field_name(&data.name), description.clone());
             }
         }
     }
-    docs
+    Ok(docs)
 }

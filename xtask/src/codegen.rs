@@ -10,6 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ims_codegen::spec::Spec;
+
 /// The spec every derived file is produced from, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/ims.yaml";
 
@@ -48,6 +50,7 @@ pub const DERIVED_FILES: &[DerivedFile] = &[
 /// The inputs producers read, loaded once per run; expensive ones are computed on first use.
 pub struct Inputs {
     spec_yaml: String,
+    spec: OnceCell<Result<Spec, String>>,
     generated: OnceCell<Result<String, String>>,
 }
 
@@ -56,6 +59,7 @@ impl Inputs {
     pub fn new(spec_yaml: String) -> Inputs {
         Inputs {
             spec_yaml,
+            spec: OnceCell::new(),
             generated: OnceCell::new(),
         }
     }
@@ -73,11 +77,19 @@ impl Inputs {
         &self.spec_yaml
     }
 
+    /// The typed model of the spec, loaded once and shared by the producers that read it.
+    pub fn spec(&self) -> Result<&Spec, String> {
+        self.spec
+            .get_or_init(|| Spec::parse(&self.spec_yaml).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// The client source generated from the spec (as `build.rs` generates it), generated
     /// once and shared by the producers that need it.
     pub fn generated_code(&self) -> Result<&str, String> {
         self.generated
-            .get_or_init(|| ims_codegen::generate(&self.spec_yaml).map_err(|e| e.to_string()))
+            .get_or_init(|| ims_codegen::generate_from(self.spec()?).map_err(|e| e.to_string()))
             .as_deref()
             .map_err(Clone::clone)
     }
@@ -99,7 +111,7 @@ fn ims_json(inputs: &Inputs) -> Result<String, String> {
 
 /// `openapi/README.md`: the human-readable reference generated from the spec.
 fn reference_md(inputs: &Inputs) -> Result<String, String> {
-    crate::published::reference_markdown(inputs.spec_yaml())
+    crate::published::reference_markdown(inputs.spec()?)
 }
 
 /// Whether to write the derived files or only compare them.

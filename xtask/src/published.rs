@@ -6,32 +6,29 @@
 //! - [`reference_markdown`]: `openapi/README.md`, a short reference for reading on the forge:
 //!   every operation with its parameters and responses, and every schema with its fields.
 //!
-//! Both read the YAML into `serde_norway::Value`, whose mappings keep the document's order.
+//! The reference reads the spec through the one typed model ([`ims_codegen::spec`]): its
+//! operations, references and schemas. `openapi/ims.json` is the one output that needs the
+//! text itself: it is the document as written, in the writer's key order and with every key
+//! kept, which the typed model does not hold (it orders fields its own way and drops what
+//! OpenAPI does not define), so it reads the YAML into `serde_norway::Value` and walks
+//! nothing.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use serde_norway::Value;
-
-/// HTTP methods in the order OpenAPI lists them in a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-fn parse(spec_yaml: &str) -> Result<Value, String> {
-    let mut doc: Value =
-        serde_norway::from_str(spec_yaml).map_err(|e| format!("the spec is not YAML: {e}"))?;
-    doc.apply_merge()
-        .map_err(|e| format!("the spec's merge keys: {e}"))?;
-    Ok(doc)
-}
+use ims_codegen::spec::{self as model, MaybeRef, Spec, SpecOperation};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SecurityScheme};
+use serde_json::Value;
 
 // ----------------------------------------------------------------------------------- JSON
 
 /// `openapi/ims.json`: the spec as JSON, indented by two spaces, keys in the YAML's order,
 /// ending with a newline.
 pub fn spec_json(spec_yaml: &str) -> Result<String, String> {
-    let doc = parse(spec_yaml)?;
+    let mut doc: serde_norway::Value =
+        serde_norway::from_str(spec_yaml).map_err(|e| format!("the spec is not YAML: {e}"))?;
+    doc.apply_merge()
+        .map_err(|e| format!("the spec's merge keys: {e}"))?;
     check_json_compatible(&doc, &mut Vec::new())?;
     // serde_norway's mappings serialize in document order, and serde_json writes map keys in
     // the order it is given them (only its own `Map` type would sort them).
@@ -43,7 +40,8 @@ pub fn spec_json(spec_yaml: &str) -> Result<String, String> {
 
 /// Refuses what has no faithful JSON form: YAML tags, non-scalar or null keys, and numbers
 /// that are not finite.
-fn check_json_compatible(value: &Value, at: &mut Vec<String>) -> Result<(), String> {
+fn check_json_compatible(value: &serde_norway::Value, at: &mut Vec<String>) -> Result<(), String> {
+    use serde_norway::Value;
     let here = |at: &[String]| format!("/{}", at.join("/"));
     match value {
         Value::Tagged(tagged) => Err(format!(
@@ -63,7 +61,8 @@ fn check_json_compatible(value: &Value, at: &mut Vec<String>) -> Result<(), Stri
         Value::Mapping(map) => map.iter().try_for_each(|(key, item)| {
             let key = match key {
                 Value::String(s) => s.clone(),
-                Value::Bool(_) | Value::Number(_) => scalar_text(key),
+                Value::Bool(b) => b.to_string(),
+                Value::Number(n) => n.to_string(),
                 _ => return Err(format!("{}: a key that is not a string: {key:?}", here(at))),
             };
             at.push(key);
@@ -75,50 +74,35 @@ fn check_json_compatible(value: &Value, at: &mut Vec<String>) -> Result<(), Stri
     }
 }
 
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => "null".into(),
-        other => format!("{other:?}"),
-    }
-}
-
 // ------------------------------------------------------------------------------- Markdown
 
 /// `openapi/README.md`: a human-readable reference of the spec. Every operation (method,
 /// path, summary, deprecated flag, description, a parameter table with name, location, type,
 /// required and default, and the responses), then every schema under its own heading, with its
 /// fields, their types and descriptions. Types that name a schema link to its heading.
-pub fn reference_markdown(spec_yaml: &str) -> Result<String, String> {
-    let doc = parse(spec_yaml)?;
-    Reference::new(&doc).write()
+pub fn reference_markdown(spec: &Spec) -> Result<String, String> {
+    Reference::new(spec).write()
 }
 
 struct Reference<'a> {
-    doc: &'a Value,
+    spec: &'a Spec,
     out: String,
     anchors: HashSet<String>,
 }
 
 impl<'a> Reference<'a> {
-    fn new(doc: &'a Value) -> Self {
+    fn new(spec: &'a Spec) -> Self {
         Reference {
-            doc,
+            spec,
             out: String::new(),
             anchors: HashSet::new(),
         }
     }
 
     fn write(mut self) -> Result<String, String> {
-        let doc = self.doc;
-        let info = doc.get("info").ok_or("the spec has no info")?;
-        let title = text(info, "title").ok_or("the spec has no info.title")?;
-        let version = text(info, "version").ok_or("the spec has no info.version")?;
-        let openapi = text(doc, "openapi").unwrap_or("?");
-
-        self.line(&format!("# {title}"));
+        let api = self.spec.api();
+        let info = &api.info;
+        self.line(&format!("# {}", info.title));
         self.line("");
         self.line(
             "<!-- Generated by `cargo xtask codegen` from openapi/ims.yaml: edit the spec, not this file. -->",
@@ -127,15 +111,17 @@ impl<'a> Reference<'a> {
         self.line(&format!(
             "Version {version} (OpenAPI {openapi}). The description itself: [`ims.yaml`](ims.yaml), \
              the same as JSON: [`ims.json`](ims.json). What changed: [`CHANGELOG.md`](CHANGELOG.md). \
-             Where the published API reference was not followed: [`errata.yaml`](errata.yaml)."
+             Where the published API reference was not followed: [`errata.yaml`](errata.yaml).",
+            version = info.version,
+            openapi = api.openapi,
         ));
         self.line("");
-        if let Some(description) = text(info, "description") {
+        if let Some(description) = &info.description {
             self.block(description);
         }
 
         self.servers_and_security();
-        let operations = self.operations()?;
+        let operations = self.spec.operations().map_err(|e| e.to_string())?;
         self.operation_index(&operations)?;
         for op in &operations {
             self.operation(op)?;
@@ -171,23 +157,19 @@ impl<'a> Reference<'a> {
     }
 
     fn servers_and_security(&mut self) {
-        let doc = self.doc;
-        if let Some(servers) = doc.get("servers").and_then(Value::as_sequence) {
+        let api = self.spec.api();
+        if !api.servers.is_empty() {
             self.line("Servers:");
             self.line("");
-            for server in servers {
-                let url = text(server, "url").unwrap_or("?");
-                let mut entry = format!("- `{url}`");
-                if let Some(d) = text(server, "description") {
+            for server in &api.servers {
+                let mut entry = format!("- `{}`", server.url);
+                if let Some(d) = &server.description {
                     let _ = write!(entry, ": {}", one_line(d));
                 }
-                if let Some(vars) = server.get("variables").and_then(Value::as_mapping) {
+                if let Some(vars) = &server.variables {
                     let vars: Vec<String> = vars
                         .iter()
-                        .map(|(name, var)| {
-                            let default = var.get("default").map(scalar_text).unwrap_or_default();
-                            format!("`{}` (default `{default}`)", scalar_text(name))
-                        })
+                        .map(|(name, var)| format!("`{name}` (default `{}`)", var.default))
                         .collect();
                     let _ = write!(entry, "; variables {}", vars.join(", "));
                 }
@@ -195,89 +177,62 @@ impl<'a> Reference<'a> {
             }
             self.line("");
         }
-        let schemes = doc
-            .get("components")
-            .and_then(|c| c.get("securitySchemes"))
-            .and_then(Value::as_mapping);
-        if let Some(schemes) = schemes {
+        let schemes = api.components.iter().flat_map(|c| &c.security_schemes);
+        let mut lines = Vec::new();
+        for (name, scheme) in schemes {
+            let (kind, description) = match scheme {
+                ReferenceOr::Reference { .. } => ("?".to_string(), &None),
+                ReferenceOr::Item(SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                }) => {
+                    let place = model::to_json(location);
+                    let place = place.as_str().unwrap_or("?");
+                    (format!("API key in {place} `{name}`"), description)
+                }
+                ReferenceOr::Item(SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                }) => (format!("HTTP {scheme}"), description),
+                ReferenceOr::Item(SecurityScheme::OAuth2 { description, .. }) => {
+                    ("oauth2".to_string(), description)
+                }
+                ReferenceOr::Item(SecurityScheme::OpenIDConnect { description, .. }) => {
+                    ("openIdConnect".to_string(), description)
+                }
+            };
+            let description = description.as_deref().map(one_line).unwrap_or_default();
+            lines.push(
+                format!("- `{name}`: {kind}. {description}")
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+        if !lines.is_empty() {
             self.line("Security schemes:");
             self.line("");
-            for (name, scheme) in schemes {
-                let kind = match (
-                    text(scheme, "type"),
-                    text(scheme, "in"),
-                    text(scheme, "name"),
-                ) {
-                    (Some("apiKey"), Some(place), Some(key)) => {
-                        format!("API key in {place} `{key}`")
-                    }
-                    (Some("http"), _, _) => {
-                        format!("HTTP {}", text(scheme, "scheme").unwrap_or("?"))
-                    }
-                    (Some(other), _, _) => other.to_string(),
-                    (None, _, _) => "?".into(),
-                };
-                let description = text(scheme, "description")
-                    .map(one_line)
-                    .unwrap_or_default();
-                self.line(format!("- `{}`: {kind}. {description}", scalar_text(name)).trim_end());
+            for line in lines {
+                self.line(&line);
             }
             self.line("");
         }
     }
 
-    fn operations(&self) -> Result<Vec<Operation<'a>>, String> {
-        let doc = self.doc;
-        let mut operations = Vec::new();
-        let Some(paths) = doc.get("paths").and_then(Value::as_mapping) else {
-            return Ok(operations);
-        };
-        for (path, item) in paths {
-            let path = path.as_str().ok_or("a path that is not a string")?;
-            let item = resolve(doc, item)?;
-            for method in METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let id = text(op, "operationId")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{method} {path}"));
-                // Path-level parameters apply unless the operation redefines name and location.
-                let mut params: Vec<&Value> = Vec::new();
-                for p in seq(op, "parameters") {
-                    params.push(resolve(doc, p)?);
-                }
-                for p in seq(item, "parameters") {
-                    let p = resolve(doc, p)?;
-                    let same = |q: &&Value| {
-                        text(q, "name") == text(p, "name") && text(q, "in") == text(p, "in")
-                    };
-                    if !params.iter().any(same) {
-                        params.push(p);
-                    }
-                }
-                operations.push(Operation {
-                    id,
-                    method,
-                    path,
-                    op,
-                    params,
-                });
-            }
-        }
-        Ok(operations)
-    }
-
-    fn operation_index(&mut self, operations: &[Operation<'a>]) -> Result<(), String> {
+    fn operation_index(&mut self, operations: &[SpecOperation<'a>]) -> Result<(), String> {
         self.heading(2, "Operations")?;
         self.line("| Operation | Method | Path | Summary | Deprecated |");
         self.line("| --- | --- | --- | --- | --- |");
         for op in operations {
+            let id = op.id();
             let row = format!(
                 "| [{id}](#{anchor}) | {method} | `{path}` | {summary} | {deprecated} |",
-                id = op.id,
-                anchor = anchor(&op.id),
-                method = op.method.to_uppercase(),
+                anchor = anchor(&id),
+                method = op.method,
                 path = op.path,
-                summary = cell(text(op.op, "summary").unwrap_or("")),
+                summary = cell(op.op.summary.as_deref().unwrap_or("")),
                 deprecated = if op.deprecated() { "yes" } else { "no" },
             );
             self.line(&row);
@@ -286,25 +241,23 @@ impl<'a> Reference<'a> {
         Ok(())
     }
 
-    fn operation(&mut self, op: &Operation<'a>) -> Result<(), String> {
-        let doc = self.doc;
-        self.heading(3, &op.id)?;
-        let summary = text(op.op, "summary").unwrap_or("");
-        self.line(format!("`{} {}`: {}", op.method.to_uppercase(), op.path, summary).trim_end());
+    fn operation(&mut self, op: &SpecOperation<'a>) -> Result<(), String> {
+        self.heading(3, &op.id())?;
+        let summary = op.op.summary.as_deref().unwrap_or("");
+        self.line(format!("`{} {}`: {}", op.method, op.path, summary).trim_end());
         self.line("");
         let mut facts = Vec::new();
         if op.deprecated() {
             facts.push("**Deprecated.**".to_string());
         }
-        let tags: Vec<String> = seq(op.op, "tags").iter().map(scalar_text).collect();
-        if !tags.is_empty() {
-            facts.push(format!("Tags: {}.", tags.join(", ")));
+        if !op.op.tags.is_empty() {
+            facts.push(format!("Tags: {}.", op.op.tags.join(", ")));
         }
         if !facts.is_empty() {
             self.line(&facts.join(" "));
             self.line("");
         }
-        if let Some(description) = text(op.op, "description") {
+        if let Some(description) = &op.op.description {
             self.block(description);
         }
 
@@ -315,44 +268,40 @@ impl<'a> Reference<'a> {
             self.line("| Parameter | In | Type | Required | Default | Description |");
             self.line("| --- | --- | --- | --- | --- | --- |");
             for p in &op.params {
-                let name = text(p, "name").unwrap_or("?");
-                let place = text(p, "in").unwrap_or("?");
-                let required =
-                    place == "path" || p.get("required").and_then(Value::as_bool) == Some(true);
-                let (ty, default) = match p.get("schema") {
-                    Some(schema) => (self.type_of(schema)?, default_of(doc, schema)?),
+                let data = p.parameter_data_ref();
+                let place = model::parameter_location(p);
+                let required = place == "path" || data.required;
+                let (ty, default) = match model::parameter_schema(p) {
+                    Some(schema) => (self.type_of(schema)?, self.default_of(schema)?),
                     None => ("(see content)".to_string(), None),
                 };
                 let row = format!(
                     "| `{name}` | {place} | {ty} | {required} | {default} | {description} |",
+                    name = data.name,
                     required = if required { "yes" } else { "no" },
                     default = default.map(|d| format!("`{d}`")).unwrap_or_default(),
-                    description = cell(text(p, "description").unwrap_or("")),
+                    description = cell(data.description.as_deref().unwrap_or("")),
                 );
                 self.line(&row);
             }
             self.line("");
         }
 
-        if let Some(responses) = op.op.get("responses").and_then(Value::as_mapping) {
+        if !op.responses.is_empty() {
             self.line("| Response | Description | Body |");
             self.line("| --- | --- | --- |");
-            for (status, response) in responses {
-                let response = resolve(doc, response)?;
+            for (status, response) in &op.responses {
                 let mut bodies = Vec::new();
-                if let Some(content) = response.get("content").and_then(Value::as_mapping) {
-                    for (media_type, media) in content {
-                        let ty = match media.get("schema") {
-                            Some(schema) => self.type_of(schema)?,
-                            None => "any".into(),
-                        };
-                        bodies.push(format!("{ty} (`{}`)", scalar_text(media_type)));
-                    }
+                for (media_type, media) in &response.content {
+                    let ty = match &media.schema {
+                        Some(schema) => self.type_of(schema)?,
+                        None => "any".into(),
+                    };
+                    bodies.push(format!("{ty} (`{media_type}`)"));
                 }
                 let row = format!(
-                    "| {} | {} | {} |",
-                    scalar_text(status),
-                    cell(text(response, "description").unwrap_or("")),
+                    "| {status} | {} | {} |",
+                    cell(&response.description),
                     if bodies.is_empty() {
                         "none".to_string()
                     } else {
@@ -367,73 +316,90 @@ impl<'a> Reference<'a> {
     }
 
     fn schemas(&mut self) -> Result<(), String> {
-        let doc = self.doc;
-        let Some(schemas) = doc
-            .get("components")
-            .and_then(|c| c.get("schemas"))
-            .and_then(Value::as_mapping)
-        else {
+        let Some(components) = &self.spec.api().components else {
             return Ok(());
         };
+        if components.schemas.is_empty() {
+            return Ok(());
+        }
         self.heading(2, "Schemas")?;
-        for (name, schema) in schemas {
-            let name = name.as_str().ok_or("a schema name that is not a string")?;
-            let summary = text(schema, "description")
+        for (name, schema) in &components.schemas {
+            let summary = schema
+                .as_item()
+                .and_then(|s| s.schema_data.description.as_deref())
                 .map(first_sentence)
                 .unwrap_or_default();
             self.line(format!("- [{name}](#{}): {}", anchor(name), cell(&summary)).trim_end());
         }
         self.line("");
-        for (name, schema) in schemas {
-            let name = name.as_str().ok_or("a schema name that is not a string")?;
+        for (name, schema) in &components.schemas {
             self.schema(name, schema)?;
         }
         Ok(())
     }
 
-    fn schema(&mut self, name: &str, schema: &Value) -> Result<(), String> {
-        let doc = self.doc;
+    fn schema(&mut self, name: &str, schema: &ReferenceOr<Schema>) -> Result<(), String> {
         self.heading(3, name)?;
-        if let Some(description) = text(schema, "description") {
+        let ReferenceOr::Item(schema) = schema else {
+            // A component that is only a reference: what it is, as a link.
+            let ty = self.type_of(schema)?;
+            self.line(&format!("Type: {ty}."));
+            self.line("");
+            return Ok(());
+        };
+        if let Some(description) = &schema.schema_data.description {
             self.block(description);
         }
         let mut facts = vec![format!("Type: {}.", self.type_of_inline(schema)?)];
-        if let Some(values) = schema.get("enum").and_then(Value::as_sequence) {
-            facts.push(format!("One of: {}.", code_list(values)));
+        if let Some(values) = model::schema_enum(schema) {
+            facts.push(format!("One of: {}.", code_list(&values)));
         }
-        if let Some(values) = schema.get("x-extensible-enum").and_then(Value::as_sequence) {
+        if let Some(values) = schema
+            .schema_data
+            .extensions
+            .get("x-extensible-enum")
+            .and_then(Value::as_array)
+        {
             facts.push(format!(
                 "Known values (an open set, others may appear): {}.",
                 code_list(values)
             ));
         }
-        if let Some(pattern) = text(schema, "pattern") {
+        if let Some(pattern) = model::schema_pattern(schema) {
             facts.push(format!("Pattern: `{pattern}`."));
         }
-        if let Some(example) = schema.get("example") {
+        if let Some(example) = &schema.schema_data.example {
             facts.push(format!("Example: `{}`.", json_text(example)?));
         }
         self.line(&facts.join(" "));
         self.line("");
 
-        if let Some(properties) = schema.get("properties").and_then(Value::as_mapping) {
-            let required: HashSet<String> =
-                seq(schema, "required").iter().map(scalar_text).collect();
+        let properties = model::schema_properties(schema);
+        if let Some(properties) = &properties {
+            let required: HashSet<&str> = model::schema_required(schema)
+                .iter()
+                .map(String::as_str)
+                .collect();
             self.line("| Field | Type | Required | Description |");
             self.line("| --- | --- | --- | --- |");
             for (field, property) in properties {
-                let field = scalar_text(field);
                 // A `$ref` carries no description of its own: use the referenced schema's.
-                let description = match text(property, "description") {
-                    Some(d) => d.to_string(),
-                    None => text(resolve(doc, property)?, "description")
+                let description = match property {
+                    ReferenceOr::Item(p) => p.schema_data.description.clone().unwrap_or_default(),
+                    ReferenceOr::Reference { .. } => self
+                        .spec
+                        .resolve(*property)
+                        .map_err(|e| e.to_string())?
+                        .schema_data
+                        .description
+                        .as_deref()
                         .map(first_sentence)
                         .unwrap_or_default(),
                 };
                 let row = format!(
                     "| `{field}` | {} | {} | {} |",
-                    self.type_of(property)?,
-                    if required.contains(&field) {
+                    self.type_of(*property)?,
+                    if required.contains(field) {
                         "yes"
                     } else {
                         "no"
@@ -444,16 +410,16 @@ impl<'a> Reference<'a> {
             }
             self.line("");
         }
-        match schema.get("additionalProperties") {
-            Some(Value::Bool(false)) => {
+        match model::schema_additional(schema) {
+            Some(AdditionalProperties::Any(false)) => {
                 self.line("No other fields.");
                 self.line("");
             }
-            Some(extra) if schema.get("properties").is_some() => {
-                let ty = if is_any(extra) {
+            Some(extra) if properties.is_some() => {
+                let ty = if model::admits_anything(extra) {
                     "any type".to_string()
                 } else {
-                    self.type_of(extra)?
+                    self.type_of_additional(extra)?
                 };
                 self.line(&format!("Other fields may appear ({ty}); keep them."));
                 self.line("");
@@ -464,20 +430,17 @@ impl<'a> Reference<'a> {
     }
 
     /// The type of a named schema, for its own section: what it is, not a link to itself.
-    fn type_of_inline(&self, schema: &Value) -> Result<String, String> {
-        if schema.get("$ref").is_some() {
-            return self.type_of(schema);
-        }
-        let mut ty = match text(schema, "type") {
-            Some("object") if schema.get("properties").is_none() => {
-                match schema.get("additionalProperties") {
-                    Some(extra) if !is_any(extra) => {
-                        format!("map of {}", element(self.type_of(extra)?))
+    fn type_of_inline(&self, schema: &Schema) -> Result<String, String> {
+        let mut ty = match model::schema_type(schema) {
+            Some("object") if model::schema_properties(schema).is_none() => {
+                match model::schema_additional(schema) {
+                    Some(extra) if !model::admits_anything(extra) => {
+                        format!("map of {}", element(self.type_of_additional(extra)?))
                     }
                     _ => "object".into(),
                 }
             }
-            _ => self.type_of(schema)?,
+            _ => self.type_of_schema(schema)?,
         };
         if ty.is_empty() {
             ty = "any".into();
@@ -486,114 +449,81 @@ impl<'a> Reference<'a> {
     }
 
     /// The type of a schema as a short text; a named schema as a link to its section.
-    fn type_of(&self, schema: &Value) -> Result<String, String> {
-        if let Some(reference) = text(schema, "$ref") {
-            return Ok(match reference.strip_prefix("#/components/schemas/") {
+    fn type_of(&self, schema: &impl MaybeRef<Target = Schema>) -> Result<String, String> {
+        match schema.split() {
+            Err(reference) => Ok(match reference.strip_prefix("#/components/schemas/") {
                 Some(name) => format!("[{name}](#{})", anchor(name)),
                 None => format!("`{reference}`"),
-            });
+            }),
+            Ok(schema) => self.type_of_schema(schema),
         }
-        let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
-        let mut ty = if let Some(parts) = schema.get("allOf").and_then(Value::as_sequence) {
-            let parts: Result<Vec<String>, String> =
-                parts.iter().map(|p| self.type_of(p)).collect();
-            let parts = parts?;
+    }
+
+    /// The type of what `additionalProperties` admits (`false` and `true` read as no schema).
+    fn type_of_additional(&self, extra: &AdditionalProperties) -> Result<String, String> {
+        match extra {
+            AdditionalProperties::Any(_) => Ok("any".into()),
+            AdditionalProperties::Schema(schema) => self.type_of(schema.as_ref()),
+        }
+    }
+
+    /// The type of a schema object (not a reference) as a short text.
+    fn type_of_schema(&self, schema: &Schema) -> Result<String, String> {
+        let all_of = model::all_of(schema);
+        let alternatives = match model::one_of(schema) {
+            [] => model::any_of(schema),
+            one_of => one_of,
+        };
+        let mut ty = if !all_of.is_empty() {
+            let parts = all_of
+                .iter()
+                .map(|p| self.type_of(p))
+                .collect::<Result<Vec<String>, String>>()?;
             if parts.len() == 1 {
                 parts.into_iter().next().unwrap_or_default()
             } else {
                 format!("all of {}", parts.join(" and "))
             }
-        } else if let Some(parts) = schema
-            .get("oneOf")
-            .or_else(|| schema.get("anyOf"))
-            .and_then(Value::as_sequence)
-        {
-            let parts: Result<Vec<String>, String> =
-                parts.iter().map(|p| self.type_of(p)).collect();
-            format!("one of {}", parts?.join(", "))
+        } else if !alternatives.is_empty() {
+            let parts = alternatives
+                .iter()
+                .map(|p| self.type_of(p))
+                .collect::<Result<Vec<String>, String>>()?;
+            format!("one of {}", parts.join(", "))
         } else {
-            match text(schema, "type") {
-                Some("array") => match schema.get("items") {
+            match model::schema_type(schema) {
+                Some("array") => match model::schema_items(schema) {
                     Some(items) => format!("array of {}", element(self.type_of(items)?)),
                     None => "array".into(),
                 },
-                Some("object") => {
-                    match (schema.get("properties"), schema.get("additionalProperties")) {
-                        (None, Some(extra)) if !is_any(extra) => {
-                            format!("map of {}", element(self.type_of(extra)?))
-                        }
-                        _ => "object".into(),
+                Some("object") => match (
+                    model::schema_properties(schema),
+                    model::schema_additional(schema),
+                ) {
+                    (None, Some(extra)) if !model::admits_anything(extra) => {
+                        format!("map of {}", element(self.type_of_additional(extra)?))
                     }
-                }
-                Some(other) => match text(schema, "format") {
+                    _ => "object".into(),
+                },
+                Some(other) => match model::schema_format(schema) {
                     Some(format) => format!("{other} ({format})"),
                     None => other.to_string(),
                 },
                 None => "any".into(),
             }
         };
-        if nullable {
+        if schema.schema_data.nullable {
             ty.push_str(" or null");
         }
         Ok(ty)
     }
-}
 
-struct Operation<'a> {
-    id: String,
-    method: &'static str,
-    path: &'a str,
-    op: &'a Value,
-    params: Vec<&'a Value>,
-}
-
-impl Operation<'_> {
-    fn deprecated(&self) -> bool {
-        self.op.get("deprecated").and_then(Value::as_bool) == Some(true)
+    /// The default of a parameter's schema, as JSON text: on the schema itself (such as an
+    /// `allOf` wrapper), or on the schema it refers to or wraps.
+    fn default_of(&self, schema: &ReferenceOr<Schema>) -> Result<Option<String>, String> {
+        let schema = self.spec.resolve(schema).map_err(|e| e.to_string())?;
+        self.spec.schema_default(schema).map(json_text).transpose()
     }
-}
-
-fn text<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value.get(key).and_then(Value::as_str)
-}
-
-fn seq<'v>(value: &'v Value, key: &str) -> &'v [Value] {
-    value
-        .get(key)
-        .and_then(Value::as_sequence)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
-
-/// Follows local `$ref`s (`#/a/b`) to what they point at.
-fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> Result<&'v Value, String> {
-    for _ in 0..32 {
-        let Some(reference) = text(value, "$ref") else {
-            return Ok(value);
-        };
-        let path = reference
-            .strip_prefix("#/")
-            .ok_or_else(|| format!("not a local reference: {reference}"))?;
-        let mut target = doc;
-        for token in path.split('/') {
-            let key = token.replace("~1", "/").replace("~0", "~");
-            target = target
-                .get(key.as_str())
-                .ok_or_else(|| format!("unresolved reference {reference}"))?;
-        }
-        value = target;
-    }
-    Err("references nested too deep (a cycle?)".into())
-}
-
-/// The default of a parameter's schema, as JSON text: on the schema itself (such as an
-/// `allOf` wrapper), or on the schema it refers to.
-fn default_of(doc: &Value, schema: &Value) -> Result<Option<String>, String> {
-    let default = match schema.get("default") {
-        Some(d) => Some(d),
-        None => resolve(doc, schema)?.get("default"),
-    };
-    default.map(json_text).transpose()
 }
 
 /// The type of an array's or map's elements, in parentheses when it has several words of its
@@ -610,19 +540,10 @@ fn json_text(value: &Value) -> Result<String, String> {
     serde_json::to_string(value).map_err(|e| format!("cannot write {value:?} as JSON: {e}"))
 }
 
-/// An empty schema (`{}`), or `true`: any value.
-fn is_any(schema: &Value) -> bool {
-    match schema {
-        Value::Bool(true) => true,
-        Value::Mapping(m) => m.is_empty(),
-        _ => false,
-    }
-}
-
 fn code_list(values: &[Value]) -> String {
     values
         .iter()
-        .map(|v| format!("`{}`", scalar_text(v)))
+        .map(|v| format!("`{}`", model::scalar_text(v)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -664,6 +585,11 @@ fn anchor(heading: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reference of a spec text.
+    fn reference_markdown(spec_yaml: &str) -> Result<String, String> {
+        super::reference_markdown(&Spec::parse(spec_yaml).map_err(|e| e.to_string())?)
+    }
 
     const SMALL: &str = r##"
 openapi: 3.0.3

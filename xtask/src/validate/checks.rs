@@ -3,12 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ims_codegen::spec::{SpecOperation, parameter_location, parameter_schema, scalar_text};
+use openapiv3::{MediaType, Parameter, ReferenceOr, Schema};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::doctext::{DocType, documented_default, documented_values};
 use super::findings::{Check, Finding};
-use super::spec::{Spec, SpecOperation, scalar_text};
+use super::spec::Spec;
 use crate::docs::model::{
     DocField, DocPage, ExampleRequest, ExampleResponse, PageKind, ParamLocation,
 };
@@ -53,19 +55,24 @@ pub struct Outcome {
     pub coverage: BTreeMap<String, Coverage>,
 }
 
-/// Runs every check over the pages of one generation (`first`, `current`) and the spec.
-pub fn run(generation: &str, pages: &[DocPage], spec: &Spec) -> Outcome {
+/// Runs every check over the pages of one generation (`first`, `current`) and the spec's
+/// operations.
+pub fn run<'s>(
+    generation: &str,
+    pages: &[DocPage],
+    spec: &'s Spec,
+    operations: &[SpecOperation<'s>],
+) -> Outcome {
     let mut checker = Checker {
         spec,
         generation,
         findings: Vec::new(),
         coverage: BTreeMap::new(),
     };
-    let operations = spec.operations();
-    for op in &operations {
+    for op in operations {
         checker.coverage.entry(op.id()).or_default();
     }
-    checker.operations(pages, &operations);
+    checker.operations(pages, operations);
     for page in pages {
         let page_ops: Vec<&SpecOperation> = page
             .endpoints
@@ -82,7 +89,7 @@ pub fn run(generation: &str, pages: &[DocPage], spec: &Spec) -> Outcome {
             checker.example_responses(page, op);
             checker.example_fields(page, op);
         }
-        checker.example_requests(page, &operations);
+        checker.example_requests(page, operations);
         if page.kind == PageKind::Attributes {
             checker.attributes(page);
         }
@@ -98,14 +105,14 @@ pub fn run(generation: &str, pages: &[DocPage], spec: &Spec) -> Outcome {
 #[derive(Clone, Copy)]
 struct Site<'a>(&'a DocPage, &'a str, &'a str);
 
-struct Checker<'s> {
+struct Checker<'s, 'g> {
     spec: &'s Spec,
-    generation: &'s str,
+    generation: &'g str,
     findings: Vec<Finding>,
     coverage: BTreeMap<String, Coverage>,
 }
 
-impl<'s> Checker<'s> {
+impl<'s> Checker<'s, '_> {
     fn report(
         &mut self,
         check: Check,
@@ -193,17 +200,13 @@ impl<'s> Checker<'s> {
                             self.report(Check::DeprecatedMismatch, &page.file, Some(op), location.clone(), &name, format!("the page calls the operation {says}; the spec has deprecated: {}", op.deprecated()));
                         }
                         for status in &page.error_statuses {
-                            if self.spec.response(op, status.status).is_none() {
+                            if op.response(status.status).is_none() {
                                 let location = format!("Returned Values, line {}", status.line);
                                 self.report(Check::StatusMissing, &page.file, Some(op), location, &status.status.to_string(), format!("the page lists status {}; the spec's operation does not declare it", status.status));
                             }
                         }
                         for query in &endpoint.query_template {
-                            let has = self
-                                .spec
-                                .parameters(op)
-                                .iter()
-                                .any(|p| param_is(p, query, "query"));
+                            let has = op.params.iter().any(|p| param_is(p, query, "query"));
                             if !has {
                                 self.report(Check::ParamMissing, &page.file, Some(op), location.clone(), query, format!("the URI template names query parameter `{query}`; the spec's operation lacks it"));
                             }
@@ -213,7 +216,7 @@ impl<'s> Checker<'s> {
             }
         }
         for op in operations {
-            if !documented.contains(&(op.method.clone(), op.path.clone())) {
+            if !documented.contains(&(op.method.clone(), op.path.to_string())) {
                 let name = format!("{} {}", op.method, op.path);
                 self.report(
                     Check::OperationUndocumented,
@@ -231,7 +234,7 @@ impl<'s> Checker<'s> {
     /// compatible type and the documented values.
     fn attributes(&mut self, page: &DocPage) {
         let subject = IMAGE_SCHEMA_SUBJECT;
-        let Some(image) = self.spec.pointer("#/components/schemas/Image") else {
+        let Some(image) = self.spec.model.schema_named("Image") else {
             self.push(
                 Check::AttributeMissing,
                 &page.file,
@@ -264,6 +267,7 @@ impl<'s> Checker<'s> {
                 );
                 continue;
             };
+            let schema = self.spec.schema(schema);
             let site = Site(page, subject, &location);
             self.compare_type(site, &attr.name, &attr.ty, schema, Check::AttributeType);
             if let Some(values) = documented_values(&attr.description) {
@@ -274,7 +278,7 @@ impl<'s> Checker<'s> {
 
     /// (b) Parameters: location, type, required flag, values and default.
     fn params(&mut self, page: &DocPage, op: &SpecOperation<'s>) {
-        let spec_params = self.spec.parameters(op);
+        let spec_params = &op.params;
         for param in &page.params {
             self.cover(op).params += 1;
             let location = format!("{}, line {}", param.table, param.line);
@@ -284,7 +288,7 @@ impl<'s> Checker<'s> {
             };
             let Some(found) = spec_params
                 .iter()
-                .find(|p| p.get("name").and_then(Value::as_str) == Some(param.name.as_str()))
+                .find(|p| p.parameter_data_ref().name == param.name)
             else {
                 self.report(
                     Check::ParamMissing,
@@ -299,7 +303,8 @@ impl<'s> Checker<'s> {
                 );
                 continue;
             };
-            let spec_in = found.get("in").and_then(Value::as_str).unwrap_or("");
+            let data = found.parameter_data_ref();
+            let spec_in = parameter_location(found);
             if spec_in != wanted_in {
                 self.report(
                     Check::ParamLocation,
@@ -310,10 +315,7 @@ impl<'s> Checker<'s> {
                     format!("documented in the {wanted_in}; the spec has it in the {spec_in}"),
                 );
             }
-            let required = found
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let required = data.required;
             if required != param.required {
                 self.report(
                     Check::ParamRequired,
@@ -327,7 +329,7 @@ impl<'s> Checker<'s> {
                     ),
                 );
             }
-            let schema = found.get("schema").unwrap_or(&Value::Null);
+            let schema = parameter_schema(found).and_then(|s| self.spec.schema(s));
             if let Some(ty) = &param.ty {
                 self.compare_type(
                     Site(page, &op.id(), &location),
@@ -347,14 +349,10 @@ impl<'s> Checker<'s> {
                 );
             }
             if let Some(default) = documented_default(&param.description) {
-                let spec_default =
-                    self.spec
-                        .schema_default(schema)
-                        .map(scalar_text)
-                        .or_else(|| {
-                            let description = found.get("description").and_then(Value::as_str);
-                            description.and_then(Spec::stated_default)
-                        });
+                let spec_default = schema
+                    .and_then(|s| self.spec.model.schema_default(s))
+                    .map(scalar_text)
+                    .or_else(|| data.description.as_deref().and_then(Spec::stated_default));
                 if spec_default.as_deref() != Some(default.as_str()) {
                     self.report(
                         Check::ParamDefault,
@@ -372,8 +370,8 @@ impl<'s> Checker<'s> {
                 }
             }
         }
-        for found in &spec_params {
-            let name = found.get("name").and_then(Value::as_str).unwrap_or("");
+        for found in spec_params {
+            let name = found.parameter_data_ref().name.as_str();
             if !page.params.iter().any(|p| p.name == name) {
                 self.report(
                     Check::ParamUndocumented,
@@ -387,7 +385,14 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn compare_type(&mut self, site: Site, name: &str, doc_ty: &str, schema: &Value, check: Check) {
+    fn compare_type(
+        &mut self,
+        site: Site,
+        name: &str,
+        doc_ty: &str,
+        schema: Option<&Schema>,
+        check: Check,
+    ) {
         let Some(doc_type) = DocType::parse(doc_ty) else {
             self.report_at(
                 site,
@@ -407,15 +412,10 @@ impl<'s> Checker<'s> {
         let got_items = self
             .spec
             .items(schema)
-            .and_then(|items| self.spec.schema_type(items));
+            .and_then(|items| self.spec.schema_type(Some(items)));
         let mut problem = got != Some(want) || (want_items.is_some() && got_items != want_items);
         if doc_type == DocType::Long {
-            let format = self
-                .spec
-                .resolve_schema(schema)
-                .get("format")
-                .and_then(Value::as_str);
-            problem |= format != Some("int64");
+            problem |= self.spec.schema_format(schema).as_deref() != Some("int64");
         }
         if problem {
             let shown = match (got, got_items) {
@@ -437,7 +437,7 @@ impl<'s> Checker<'s> {
         site: Site,
         name: &str,
         documented: &[String],
-        schema: &Value,
+        schema: Option<&Schema>,
         check: Check,
     ) {
         let spec_values = match self.spec.schema_type(schema) {
@@ -475,7 +475,7 @@ impl<'s> Checker<'s> {
             self.cover(op).fields += 1;
             let location = format!("{}, line {}", field.table, field.line);
             let shown = display_name(field);
-            match self.find_field(root, field) {
+            match self.find_field(root, field).map(|s| self.spec.schema(s)) {
                 None => self.report(
                     Check::FieldMissing,
                     &page.file,
@@ -506,16 +506,22 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn success_schema(&self, op: &SpecOperation<'s>) -> Option<&'s Value> {
-        let response = self.spec.response(op, 200)?;
-        self.spec.json_media(response)?.get("schema")
+    fn success_schema(&self, op: &SpecOperation<'s>) -> Option<Option<&'s Schema>> {
+        let response = op.response(200)?;
+        let schema = response.content.get("application/json")?.schema.as_ref();
+        Some(schema.and_then(|s| self.spec.schema(s)))
     }
 
     /// Finds a documented field in a response schema: at the top level or, for tables that
     /// describe a list's items (nested tables, or flat tables of list operations), inside the
     /// items of an array of objects.
-    fn find_field(&self, root: &'s Value, field: &DocField) -> Option<&'s Value> {
-        let containers: Vec<&Value> = match &field.parent {
+    fn find_field(
+        &self,
+        root: Option<&'s Schema>,
+        field: &DocField,
+    ) -> Option<&'s ReferenceOr<Box<Schema>>> {
+        let root = root?;
+        let containers: Vec<&Schema> = match &field.parent {
             None => {
                 let mut c = vec![root];
                 c.extend(
@@ -535,20 +541,17 @@ impl<'s> Checker<'s> {
 
     /// Object schemas a nested table named `parent` may describe: the items (or value) of a
     /// property with that name anywhere below `schema`.
-    fn containers_of(&self, schema: &'s Value, parent: &str, depth: usize) -> Vec<&'s Value> {
+    fn containers_of(&self, schema: &'s Schema, parent: &str, depth: usize) -> Vec<&'s Schema> {
         let mut out = Vec::new();
         if depth > 8 {
             return out;
         }
-        let resolved = self.spec.resolve_schema(schema);
-        if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
-            for (name, prop) in props {
-                let inner = self.spec.items(prop).unwrap_or(prop);
-                if name == parent {
-                    out.push(inner);
-                }
-                out.extend(self.containers_of(inner, parent, depth + 1));
+        for (name, prop) in self.spec.properties(schema) {
+            let inner = self.spec.items(Some(prop)).unwrap_or(prop);
+            if name == parent {
+                out.push(inner);
             }
+            out.extend(self.containers_of(inner, parent, depth + 1));
         }
         out
     }
@@ -559,7 +562,7 @@ impl<'s> Checker<'s> {
         for example in &page.example_responses {
             self.cover(op).example_responses += 1;
             let location = format!("example response, line {}", example.line);
-            let Some(response) = self.spec.response(op, example.status) else {
+            let Some(response) = op.response(example.status) else {
                 self.report(
                     Check::ResponseStatusUnknown,
                     &page.file,
@@ -573,7 +576,7 @@ impl<'s> Checker<'s> {
                 );
                 continue;
             };
-            let Some(media) = self.spec.json_media(response) else {
+            let Some(media) = response.content.get("application/json") else {
                 self.report(
                     Check::ResponseInvalid,
                     &page.file,
@@ -584,7 +587,7 @@ impl<'s> Checker<'s> {
                 );
                 continue;
             };
-            let schema = media.get("schema").unwrap_or(&Value::Null);
+            let schema = media.schema.as_ref();
             for (path, message) in self.validate_json(schema, &example.body) {
                 self.report(
                     Check::ResponseInvalid,
@@ -604,25 +607,25 @@ impl<'s> Checker<'s> {
         page: &DocPage,
         op: &SpecOperation,
         example: &ExampleResponse,
-        media: &Value,
+        media: &MediaType,
         location: &str,
     ) {
         let attached = media
-            .get("examples")
-            .and_then(Value::as_object)
-            .map(|examples| {
-                examples
-                    .values()
-                    .filter_map(|e| self.spec.deref(e).get("value"))
-                    .any(|v| *v == example.body)
-            });
-        if attached != Some(true) {
+            .examples
+            .values()
+            .filter_map(|e| self.spec.model.resolve(e).ok()?.value.as_ref())
+            .any(|v| *v == example.body);
+        if !attached {
             self.report(Check::SpecExampleDiffers, &page.file, Some(op), location.to_string(), "(body)", "the spec's examples for this response do not include the page's example body as it stands".into());
         }
     }
 
     /// Runs a real JSON Schema validator; returns (instance path, message) per error.
-    fn validate_json(&self, schema: &Value, instance: &Value) -> Vec<(String, String)> {
+    fn validate_json(
+        &self,
+        schema: Option<&ReferenceOr<Schema>>,
+        instance: &Value,
+    ) -> Vec<(String, String)> {
         let document = self.spec.json_schema(schema);
         match jsonschema::validator_for(&document) {
             Err(e) => vec![(
@@ -653,7 +656,7 @@ impl<'s> Checker<'s> {
             let shown = format!("{} {}", request.method, request.path);
             let Some(op) = operations
                 .iter()
-                .find(|op| op.method == request.method && path_matches(&op.path, &request.path))
+                .find(|op| op.method == request.method && path_matches(op.path, &request.path))
             else {
                 self.report(
                     Check::RequestUnmatched,
@@ -677,7 +680,7 @@ impl<'s> Checker<'s> {
         request: &ExampleRequest,
         location: &str,
     ) {
-        let params = self.spec.parameters(op);
+        let params = &op.params;
         for (name, value) in &request.query {
             let Some(param) = params.iter().find(|p| param_is(p, name, "query")) else {
                 self.report(
@@ -693,8 +696,9 @@ impl<'s> Checker<'s> {
             if is_placeholder(value) {
                 continue;
             }
-            let schema = param.get("schema").unwrap_or(&Value::Null);
-            let typed = match self.spec.schema_type(schema) {
+            let schema = parameter_schema(param);
+            let resolved = schema.and_then(|s| self.spec.schema(s));
+            let typed = match self.spec.schema_type(resolved) {
                 Some("integer") => value
                     .parse::<i64>()
                     .map(Value::from)
@@ -716,7 +720,7 @@ impl<'s> Checker<'s> {
                     format!("`{name}={value}`: {message}"),
                 );
             }
-            if let Some(known) = self.spec.named_values(schema)
+            if let Some(known) = self.spec.named_values(resolved)
                 && !known.contains(value)
             {
                 self.report(
@@ -844,9 +848,8 @@ impl ExampleWalk<'_> {
     }
 }
 
-fn param_is(param: &Value, name: &str, location: &str) -> bool {
-    param.get("name").and_then(Value::as_str) == Some(name)
-        && param.get("in").and_then(Value::as_str) == Some(location)
+fn param_is(param: &Parameter, name: &str, location: &str) -> bool {
+    param.parameter_data_ref().name == name && parameter_location(param) == location
 }
 
 /// A template value such as `{project_id}`.

@@ -286,12 +286,16 @@ pub fn check(
     errata_text: &str,
 ) -> Result<Report, String> {
     let spec = spec::Spec::parse(spec_text)?;
+    let operations = spec
+        .model
+        .operations()
+        .map_err(|e| format!("openapi/ims.yaml: {e}"))?;
     let errata = errata::parse(errata_text)?;
     let mut findings = Vec::new();
     let mut reports = BTreeMap::new();
     let mut unchecked = Vec::new();
     for generation in generations {
-        let outcome = checks::run(&generation.name, &generation.pages, &spec);
+        let outcome = checks::run(&generation.name, &generation.pages, &spec, &operations);
         findings.extend(outcome.findings);
         for (op, c) in &outcome.coverage {
             if !c.pages.is_empty() && c.rows() == 0 {

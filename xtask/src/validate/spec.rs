@@ -1,138 +1,43 @@
-//! Read access to `openapi/ims.yaml` for the checks: operations, their parameters and
-//! response schemas, with `$ref`s resolved, and the translation of OpenAPI 3.0 schemas into
-//! JSON Schema for a real validator.
+//! What the checks ask of `openapi/ims.yaml`, on the one typed model of the spec
+//! ([`ims_codegen::spec`]): the types and named values a schema admits, the lists of objects
+//! in a response, and the translation of OpenAPI 3.0 schemas into JSON Schema for a real
+//! validator.
+//!
+//! The validator of examples needs raw JSON: it is derived from the same loaded model with
+//! [`model::to_json`] (openapiv3 keeps every keyword a schema may carry, extensions
+//! included), never read again from the file.
 
+use ims_codegen::spec::{self as model, MaybeRef};
+use openapiv3::{ReferenceOr, Schema};
 use serde_json::{Map, Value, json};
 
-/// The spec, held as JSON so any part of it can be walked.
+/// The spec, for the checks.
 pub struct Spec {
-    /// The whole document.
-    pub doc: Value,
+    /// The typed model.
+    pub model: model::Spec,
+    /// Every component schema as JSON Schema, by name: what a `$ref` in a translated schema
+    /// points at.
+    components: Map<String, Value>,
 }
-
-/// One operation of the spec.
-pub struct SpecOperation<'a> {
-    /// `GET`, upper case.
-    pub method: String,
-    /// Path template as the spec writes it.
-    pub path: String,
-    /// The operation object.
-    pub op: &'a Value,
-}
-
-impl<'a> SpecOperation<'a> {
-    /// The operationId, or the method and path when it has none.
-    pub fn id(&self) -> String {
-        self.op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{} {}", self.method, self.path))
-    }
-
-    /// Whether the operation is marked `deprecated: true`.
-    pub fn deprecated(&self) -> bool {
-        self.op
-            .get("deprecated")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    }
-}
-
-/// The HTTP methods an OpenAPI path item can hold.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 impl Spec {
     /// Parses the spec text (YAML).
     pub fn parse(text: &str) -> Result<Spec, String> {
-        let doc: Value =
-            serde_norway::from_str(text).map_err(|e| format!("openapi/ims.yaml: {e}"))?;
-        Ok(Spec { doc })
+        let model = model::Spec::parse(text).map_err(|e| e.to_string())?;
+        let components = model
+            .api()
+            .components
+            .iter()
+            .flat_map(|c| &c.schemas)
+            .map(|(name, schema)| (name.clone(), to_json_schema(&model::to_json(schema))))
+            .collect();
+        Ok(Spec { model, components })
     }
 
-    /// Every operation, in the order of the document.
-    pub fn operations(&self) -> Vec<SpecOperation<'_>> {
-        let mut out = Vec::new();
-        if let Some(paths) = self.doc.get("paths").and_then(Value::as_object) {
-            for (path, item) in paths {
-                for method in METHODS {
-                    if let Some(op) = item.get(*method) {
-                        out.push(SpecOperation {
-                            method: method.to_uppercase(),
-                            path: path.clone(),
-                            op,
-                        });
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// Follows `$ref` until a value that is not a reference (at most 32 steps).
-    pub fn deref<'s>(&'s self, mut value: &'s Value) -> &'s Value {
-        for _ in 0..32 {
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(reference) => match self.pointer(reference) {
-                    Some(target) => value = target,
-                    None => return value,
-                },
-                None => return value,
-            }
-        }
-        value
-    }
-
-    /// The value a local reference (`#/components/...`) points at.
-    pub fn pointer(&self, reference: &str) -> Option<&Value> {
-        self.doc.pointer(reference.strip_prefix('#')?)
-    }
-
-    /// The parameters of an operation (path-level ones included), references resolved.
-    pub fn parameters<'s>(&'s self, op: &SpecOperation<'s>) -> Vec<&'s Value> {
-        let mut out: Vec<&Value> = Vec::new();
-        let path_level = self
-            .doc
-            .get("paths")
-            .and_then(|p| p.get(&op.path))
-            .and_then(|item| item.get("parameters"))
-            .and_then(Value::as_array);
-        let op_level = op.op.get("parameters").and_then(Value::as_array);
-        for list in [path_level, op_level].into_iter().flatten() {
-            for param in list {
-                let param = self.deref(param);
-                let key = (param.get("name"), param.get("in"));
-                out.retain(|p| (p.get("name"), p.get("in")) != key);
-                out.push(param);
-            }
-        }
-        out
-    }
-
-    /// The response object for a status (`"200"`), references resolved.
-    pub fn response<'s>(&'s self, op: &SpecOperation<'s>, status: u16) -> Option<&'s Value> {
-        let response = op.op.get("responses")?.get(status.to_string())?;
-        Some(self.deref(response))
-    }
-
-    /// The JSON media type object of a response.
-    pub fn json_media<'s>(&'s self, response: &'s Value) -> Option<&'s Value> {
-        response.get("content")?.get("application/json")
-    }
-
-    /// Strips `$ref` and single-entry `allOf` wrappers to reach the schema that says what a
-    /// value is; a `default` beside the wrapper is kept by [`Spec::schema_default`].
-    pub fn resolve_schema<'s>(&'s self, schema: &'s Value) -> &'s Value {
-        let mut schema = self.deref(schema);
-        for _ in 0..32 {
-            match schema.get("allOf").and_then(Value::as_array) {
-                Some(parts) if parts.len() == 1 => schema = self.deref(&parts[0]),
-                _ => break,
-            }
-        }
-        schema
+    /// The schema a value or reference stands for; `None` when the reference does not
+    /// resolve (the checks then find no type and no properties in it).
+    pub fn schema<'s, R: MaybeRef<Target = Schema>>(&'s self, schema: &'s R) -> Option<&'s Schema> {
+        self.model.resolve(schema).ok()
     }
 
     /// The default a parameter's description states for the service ("The service's default
@@ -143,30 +48,30 @@ impl Spec {
         rest.split_once('`').map(|(value, _)| value.to_string())
     }
 
-    /// The `default` of a schema, looking through reference wrappers.
-    pub fn schema_default<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
-        schema
-            .get("default")
-            .or_else(|| self.resolve_schema(schema).get("default"))
-    }
-
     /// The values a schema names: its `enum` and `x-extensible-enum`, and those of its
     /// `anyOf`/`oneOf` alternatives (`true` and `false` for a boolean alternative).
-    pub fn named_values(&self, schema: &Value) -> Option<Vec<String>> {
-        let schema = self.resolve_schema(schema);
+    pub fn named_values(&self, schema: Option<&Schema>) -> Option<Vec<String>> {
+        let schema = self.model.unwrap_schema(schema?)?;
         let mut values: Vec<String> = Vec::new();
         let mut any = false;
-        for key in ["enum", "x-extensible-enum"] {
-            if let Some(list) = schema.get(key).and_then(Value::as_array) {
-                any = true;
-                values.extend(list.iter().map(scalar_text));
-            }
+        if let Some(list) = model::schema_enum(schema) {
+            any = true;
+            values.extend(list.iter().map(model::scalar_text));
+        }
+        if let Some(list) = schema
+            .schema_data
+            .extensions
+            .get("x-extensible-enum")
+            .and_then(Value::as_array)
+        {
+            any = true;
+            values.extend(list.iter().map(model::scalar_text));
         }
         for alt in self.alternatives(schema) {
-            if let Some(more) = self.named_values(alt) {
+            if let Some(more) = self.named_values(Some(alt)) {
                 any = true;
                 values.extend(more);
-            } else if self.schema_type(alt) == Some("boolean") {
+            } else if self.schema_type(Some(alt)) == Some("boolean") {
                 values.extend(["true".to_string(), "false".to_string()]);
             }
         }
@@ -175,72 +80,88 @@ impl Spec {
 
     /// The `type` of a schema after resolving wrappers (`"object"` when it only has
     /// properties); for an `anyOf`/`oneOf` of alternatives, the type of the first one.
-    pub fn schema_type<'s>(&'s self, schema: &'s Value) -> Option<&'s str> {
+    pub fn schema_type<'s>(&'s self, schema: Option<&'s Schema>) -> Option<&'s str> {
         self.schema_types(schema).into_iter().next()
     }
 
     /// Every type a schema admits: its `type`, or the types of its `anyOf`/`oneOf`
     /// alternatives (a Flag is a string or a boolean).
-    pub fn schema_types<'s>(&'s self, schema: &'s Value) -> Vec<&'s str> {
-        let schema = self.resolve_schema(schema);
-        if let Some(ty) = schema
-            .get("type")
-            .and_then(Value::as_str)
-            .or_else(|| schema.get("properties").map(|_| "object"))
+    pub fn schema_types<'s>(&'s self, schema: Option<&'s Schema>) -> Vec<&'s str> {
+        let Some(schema) = schema.and_then(|s| self.model.unwrap_schema(s)) else {
+            return Vec::new();
+        };
+        if let Some(ty) = model::schema_type(schema)
+            .or_else(|| model::schema_properties(schema).map(|_| "object"))
         {
             return vec![ty];
         }
         self.alternatives(schema)
             .into_iter()
-            .flat_map(|alt| self.schema_types(alt))
+            .flat_map(|alt| self.schema_types(Some(alt)))
             .collect()
     }
 
-    /// The alternatives of an `anyOf` or `oneOf` schema (empty for other schemas).
-    fn alternatives<'s>(&'s self, schema: &'s Value) -> Vec<&'s Value> {
-        ["anyOf", "oneOf"]
+    /// The `format` of a schema after resolving wrappers.
+    pub fn schema_format(&self, schema: Option<&Schema>) -> Option<String> {
+        model::schema_format(self.model.unwrap_schema(schema?)?)
+    }
+
+    /// The alternatives of an `anyOf` or `oneOf` schema (empty for other schemas), resolved.
+    fn alternatives<'s>(&'s self, schema: &'s Schema) -> Vec<&'s Schema> {
+        model::any_of(schema)
             .iter()
-            .filter_map(|k| schema.get(*k).and_then(Value::as_array))
-            .flatten()
+            .chain(model::one_of(schema))
+            .filter_map(|alt| self.schema(alt))
             .collect()
     }
 
-    /// The schema of property `name` of an object schema.
-    pub fn property<'s>(&'s self, schema: &'s Value, name: &str) -> Option<&'s Value> {
-        self.resolve_schema(schema).get("properties")?.get(name)
+    /// The schema of property `name` of an object schema, unresolved.
+    pub fn property<'s>(
+        &'s self,
+        schema: &'s Schema,
+        name: &str,
+    ) -> Option<&'s ReferenceOr<Box<Schema>>> {
+        model::schema_property(self.model.unwrap_schema(schema)?, name)
+    }
+
+    /// The properties of an object schema after resolving wrappers, resolved.
+    pub fn properties<'s>(&'s self, schema: &'s Schema) -> Vec<(&'s str, &'s Schema)> {
+        self.model
+            .unwrap_schema(schema)
+            .and_then(model::schema_properties)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, prop)| Some((name, self.schema(prop)?)))
+            .collect()
     }
 
     /// The item schema of an array schema.
-    pub fn items<'s>(&'s self, schema: &'s Value) -> Option<&'s Value> {
-        self.resolve_schema(schema).get("items")
+    pub fn items<'s>(&'s self, schema: Option<&'s Schema>) -> Option<&'s Schema> {
+        let items = model::schema_items(self.model.unwrap_schema(schema?)?)?;
+        self.schema(items)
     }
 
     /// The property names of an object schema that hold arrays of objects, with their item
     /// schemas: where a flat response table may describe the list's items.
-    pub fn object_arrays<'s>(&'s self, schema: &'s Value) -> Vec<(&'s str, &'s Value)> {
+    pub fn object_arrays<'s>(&'s self, schema: &'s Schema) -> Vec<(&'s str, &'s Schema)> {
         let mut out = Vec::new();
-        if let Some(props) = self
-            .resolve_schema(schema)
-            .get("properties")
-            .and_then(Value::as_object)
-        {
-            for (name, prop) in props {
-                if self.schema_type(prop) == Some("array")
-                    && let Some(items) = self.items(prop)
-                    && self.schema_type(items) == Some("object")
-                {
-                    out.push((name.as_str(), items));
-                }
+        for (name, prop) in self.properties(schema) {
+            if self.schema_type(Some(prop)) == Some("array")
+                && let Some(items) = self.items(Some(prop))
+                && self.schema_type(Some(items)) == Some("object")
+            {
+                out.push((name, items));
             }
         }
         out
     }
 
-    /// A JSON Schema document (draft 2020-12) that validates instances of `schema`: the
-    /// schema itself with every component schema beside it, OpenAPI 3.0's `nullable`
-    /// translated and extension keywords dropped.
-    pub fn json_schema(&self, schema: &Value) -> Value {
-        let mut root = match to_json_schema(schema) {
+    /// A JSON Schema document (draft 2020-12) that validates instances of `schema` (a
+    /// missing schema admits nothing): the schema itself with every component schema beside
+    /// it, OpenAPI 3.0's `nullable` translated and extension keywords dropped.
+    pub fn json_schema(&self, schema: Option<&ReferenceOr<Schema>>) -> Value {
+        let schema = schema.map(model::to_json).unwrap_or(Value::Null);
+        let mut root = match to_json_schema(&schema) {
             Value::Object(map) => map,
             other => {
                 let mut map = Map::new();
@@ -248,23 +169,15 @@ impl Spec {
                 map
             }
         };
-        let components = self
-            .doc
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(name, s)| (name.clone(), to_json_schema(s)))
-                    .collect::<Map<String, Value>>()
-            })
-            .unwrap_or_default();
-        root.insert("components".into(), json!({ "schemas": components }));
+        root.insert(
+            "components".into(),
+            json!({ "schemas": self.components.clone() }),
+        );
         Value::Object(root)
     }
 }
 
-/// Translates one OpenAPI 3.0 schema object into JSON Schema.
+/// Translates one OpenAPI 3.0 schema object (as JSON) into JSON Schema.
 fn to_json_schema(schema: &Value) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
@@ -320,14 +233,6 @@ fn to_json_schema(schema: &Value) -> Value {
     }
 }
 
-/// A scalar as the text a query string or an enum list would hold.
-pub fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,15 +251,26 @@ mod tests {
     #[test]
     fn wrappers_resolve_to_the_named_schema() {
         let spec = Spec::parse(
-            "components:\n  schemas:\n    D:\n      type: string\n      x-extensible-enum: [a, b]\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    D:\n      type: string\n      x-extensible-enum: [a, b]\n    W:\n      allOf: [{$ref: '#/components/schemas/D'}]\n      default: a\n",
         )
         .unwrap();
-        let wrapped = json!({"allOf": [{"$ref": "#/components/schemas/D"}], "default": "a"});
-        assert_eq!(spec.schema_type(&wrapped), Some("string"));
+        let wrapped = spec.model.schema_named("W");
+        assert_eq!(spec.schema_type(wrapped), Some("string"));
         assert_eq!(
-            spec.named_values(&wrapped),
+            spec.named_values(wrapped),
             Some(vec!["a".to_string(), "b".to_string()])
         );
-        assert_eq!(spec.schema_default(&wrapped), Some(&json!("a")));
+        assert_eq!(
+            spec.model.schema_default(wrapped.unwrap()),
+            Some(&json!("a"))
+        );
+        // The JSON Schema of a reference carries the component beside it, translated.
+        let document = spec.json_schema(Some(&ReferenceOr::ref_("#/components/schemas/W")));
+        assert_eq!(
+            document["components"]["schemas"]["D"],
+            json!({"type": "string"})
+        );
+        let validator = jsonschema::validator_for(&document).unwrap();
+        assert!(validator.is_valid(&json!("anything")) && !validator.is_valid(&json!(1)));
     }
 }
