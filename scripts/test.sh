@@ -10,12 +10,18 @@ root=$(pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# The terminal tests (tests/it/terminal.rs) run the CLI inside tmux.
-if ! command -v tmux >/dev/null; then
-  step "installing tmux for the terminal tests"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq tmux >/dev/null || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
-  else sudo apt-get install -y -qq tmux >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq tmux >/dev/null; }
-  fi
+# System packages the checks need: tmux for the terminal tests (tests/it/terminal.rs),
+# chromium for the rendered-reference check of scripts/spec-tools.sh. Installed only when
+# missing.
+missing=()
+command -v tmux >/dev/null || missing+=(tmux)
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }
 fi
 
 step "formatting: cargo fmt --all --check"
