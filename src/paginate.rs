@@ -191,7 +191,26 @@ impl<T: Send + 'static> Items<T> {
 
     /// Every item, in order, or the first error.
     pub async fn all(self) -> Result<Vec<T>, Error> {
-        self.try_collect().await
+        // Page by page rather than item by item: each page's items are moved into the result
+        // in one go, and the result is cut to its length at the end (it grows by doubling),
+        // so it holds no spare capacity.
+        let Items {
+            mut pages,
+            current,
+            mut rejected,
+        } = self;
+        let mut all: Vec<T> = current.collect();
+        if let Some(error) = rejected.next() {
+            return Err(error);
+        }
+        while let Some(page) = pages.try_next().await? {
+            all.extend(page.items);
+            if let Some(error) = page.rejected.into_iter().next() {
+                return Err(error);
+            }
+        }
+        all.shrink_to_fit();
+        Ok(all)
     }
 }
 
