@@ -229,6 +229,9 @@ impl<T: Send + 'static> Stream for Items<T> {
             if let Some(error) = this.rejected.next() {
                 return Poll::Ready(Some(Err(error)));
             }
+            // The page is used up: its buffer goes before the next page is waited for, so a
+            // stream does not hold it beside the next one.
+            this.current = Vec::new().into_iter();
             match this.pages.poll_next_unpin(cx) {
                 Poll::Ready(Some(Ok(page))) => {
                     this.current = page.items.into_iter();
