@@ -1,39 +1,40 @@
-//! How fast the `ims` client lists every image, side by side with the official Huawei Cloud
-//! Python SDK (`huaweicloudsdkims`), against a local stand-in for IMS.
+//! How fast the `ims` client lists every image, against the wire and against the official
+//! Huawei Cloud Python SDK (`huaweicloudsdkims`), on a local stand-in for IMS.
 //!
 //! `cargo bench --bench list_images` starts an HTTP/1.1 server on 127.0.0.1 (in this process,
 //! on its own threads) that serves N synthetic images (the spec's example image with a new
 //! id, name and creation time each) from `GET /v2/cloudimages` (marker paging) and
 //! `GET /v2/images` (`next` links). Every page's response bytes are built once and reused, so
 //! the server costs one `write` per request. Then, for several repetitions, it lists all N
-//! images with:
+//! images with each variant **in a child process of its own** (this binary run again with
+//! `--child <variant>`, or the `ims` CLI), so that each row's peak RSS (`VmHWM`) is the
+//! client's alone:
 //!
-//! - `rust ims cloudimages (marker)`: `list_cloud_images().limit(L).marker(..).send()` in a
-//!   loop, as a caller without `ims::paginate` writes it;
-//! - `rust ims cloudimages into_stream`: `list_cloud_images().limit(L).into_stream()`
-//!   (`ims::paginate`, which fetches the next page while the caller works on this one);
-//! - `rust ims images (next links)`: `list_images()` in a loop, following the `next` links;
-//! - `rust ims images into_stream`: `list_images().limit(L).into_stream()`;
-//! - `rust http only`: the same requests with a bare reqwest client, body bytes not decoded
-//!   (what transport and server cost);
-//! - `rust decode only`: `serde_json::from_slice::<ims::types::CloudImageList>` over the
-//!   same page bodies in memory (what decoding into the generated types costs);
-//! - `python sdk cloudimages`: `benches/python/list_images_sdk.py` (`ListImagesRequest` in a
-//!   loop), one process per repetition, from a venv under `target/bench-venv/` made from
-//!   `benches/python/requirements.txt` when it is missing or stale.
+//! - `bytes`: a bare reqwest client following the `next` links of `/v2/images`, bodies read
+//!   and not decoded (the link is found in the last bytes of the body): the wire;
+//! - `naive`: reqwest + `serde_json::from_slice::<serde_json::Value>` per page, sequential;
+//! - `all-cloudimages`, `all-images`: `list_cloud_images()` / `list_images()`
+//!   `.limit(L).all()`, every typed image kept until the count;
+//! - `stream-cloudimages`, `stream-images`: the same `.into_stream()`, images counted and
+//!   dropped;
+//! - `cli`: `ims --no-auth --endpoint URL images list --limit L --output ndjson > /dev/null`
+//!   (the binary cargo built beside this bench);
+//! - `decode`: the crate's decode step over the `/v2/images` page bodies, fetched first
+//!   (untimed) into memory;
+//! - `python`: `benches/python/list_images_sdk.py` (`ListImagesRequest` in a loop), from a
+//!   venv under `target/bench-venv/` made from `benches/python/requirements.txt`.
 //!
-//! and prints min/median/max seconds, images/s and peak RSS growth, and the ratio Python/Rust.
-//! Every run must list exactly N images ending with the last id, in the expected number of
-//! pages, with the server counting the same number of requests; the exit status is non-zero
-//! only when a run failed, never because of a time.
+//! and prints one table of medians with each row's ratio to the bytes-only fetch, peak RSS
+//! and, for `.all()`, the heap the kept images hold. Every run must list exactly N images
+//! ending with the last id (the bytes-only fetch: exactly the bytes of every page), with the
+//! server counting the expected number of requests; the exit status is non-zero only when a
+//! run failed, never because of a time.
 //!
 //! Environment: `IMS_BENCH_IMAGES` (N, default 100000), `IMS_BENCH_LIMIT` (page size, default
-//! 500), `IMS_BENCH_REPEAT` (default 5), `IMS_BENCH_SKIP_PYTHON=1` (Rust only),
-//! `IMS_BENCH_ONLY` (comma-separated subset of
-//! `cloudimages,stream,next,next-stream,http,decode,python`, for
-//! profiling one variant), `IMS_BENCH_PYTHON` (interpreter that makes the venv, default
-//! `python3`), `IMS_BENCH_SERVE=1` (only start the server, print its address and wait: for
-//! profiling a client by hand).
+//! 1000), `IMS_BENCH_REPEAT` (default 5), `IMS_BENCH_SKIP_PYTHON=1` (Rust only),
+//! `IMS_BENCH_ONLY` (comma-separated subset of the variant names above), `IMS_BENCH_PYTHON`
+//! (interpreter that makes the venv, default `python3`), `IMS_BENCH_SERVE=1` (only start the
+//! server, print its address and wait: for profiling a client by hand).
 //!
 //! Under `cargo test --all-targets` (which builds this bench in test mode and runs it without
 //! the `--bench` flag) it only does a quick smoke run of the Rust variants on 1000 images and
@@ -49,14 +50,28 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const DEFAULT_IMAGES: usize = 100_000;
-const DEFAULT_LIMIT: usize = 500;
+const DEFAULT_LIMIT: usize = 1000;
 const DEFAULT_REPEAT: usize = 5;
 const SMOKE_IMAGES: usize = 1_000;
 const SMOKE_LIMIT: usize = 100;
+/// The argument that makes this binary run one variant as a child (`--child KEY BASE LIMIT`).
+const CHILD_FLAG: &str = "--child";
+/// The `ims` binary cargo built with this bench (`target/release/ims` under `cargo bench`).
+const CLI: Option<&str> = option_env!("CARGO_BIN_EXE_ims");
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == CHILD_FLAG) {
+        return match child(&args[at + 1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("list_images bench child: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it.
-    let bench_mode = std::env::args().any(|arg| arg == "--bench");
+    let bench_mode = args.iter().any(|arg| arg == "--bench");
     match run(bench_mode) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -79,48 +94,68 @@ struct Config {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
-    RustCloudImages,
-    RustCloudImagesStream,
-    RustNextLinks,
-    RustNextLinksStream,
-    RustHttpOnly,
-    RustDecodeOnly,
+    Bytes,
+    Naive,
+    AllCloudImages,
+    AllImages,
+    StreamCloudImages,
+    StreamImages,
+    Cli,
+    Decode,
     Python,
 }
 
 impl Variant {
-    const ALL: [Variant; 7] = [
-        Variant::RustCloudImages,
-        Variant::RustCloudImagesStream,
-        Variant::RustNextLinks,
-        Variant::RustNextLinksStream,
-        Variant::RustHttpOnly,
-        Variant::RustDecodeOnly,
+    const ALL: [Variant; 9] = [
+        Variant::Bytes,
+        Variant::Naive,
+        Variant::AllCloudImages,
+        Variant::AllImages,
+        Variant::StreamCloudImages,
+        Variant::StreamImages,
+        Variant::Cli,
+        Variant::Decode,
         Variant::Python,
     ];
 
     fn key(self) -> &'static str {
         match self {
-            Variant::RustCloudImages => "cloudimages",
-            Variant::RustCloudImagesStream => "stream",
-            Variant::RustNextLinks => "next",
-            Variant::RustNextLinksStream => "next-stream",
-            Variant::RustHttpOnly => "http",
-            Variant::RustDecodeOnly => "decode",
+            Variant::Bytes => "bytes",
+            Variant::Naive => "naive",
+            Variant::AllCloudImages => "all-cloudimages",
+            Variant::AllImages => "all-images",
+            Variant::StreamCloudImages => "stream-cloudimages",
+            Variant::StreamImages => "stream-images",
+            Variant::Cli => "cli",
+            Variant::Decode => "decode",
             Variant::Python => "python",
         }
     }
 
     fn label(self) -> &'static str {
         match self {
-            Variant::RustCloudImages => "rust ims cloudimages (marker)",
-            Variant::RustCloudImagesStream => "rust ims cloudimages into_stream",
-            Variant::RustNextLinks => "rust ims images (next links)",
-            Variant::RustNextLinksStream => "rust ims images into_stream",
-            Variant::RustHttpOnly => "rust http only (no decode)",
-            Variant::RustDecodeOnly => "rust decode only (no http)",
+            Variant::Bytes => "bytes only (reqwest, next links)",
+            Variant::Naive => "naive reqwest + serde_json::Value",
+            Variant::AllCloudImages => "ims .all() cloudimages (marker)",
+            Variant::AllImages => "ims .all() images (next links)",
+            Variant::StreamCloudImages => "ims stream, counted, cloudimages",
+            Variant::StreamImages => "ims stream, counted, images",
+            Variant::Cli => "ims CLI --output ndjson (images)",
+            Variant::Decode => "ims decode only (no http, images)",
             Variant::Python => "python sdk cloudimages (marker)",
         }
+    }
+
+    fn from_key(key: &str) -> Option<Variant> {
+        Variant::ALL.into_iter().find(|v| v.key() == key)
+    }
+
+    /// Which list it pages through: `/v2/images` (next links) or `/v2/cloudimages`.
+    fn next_links(self) -> bool {
+        !matches!(
+            self,
+            Variant::AllCloudImages | Variant::StreamCloudImages | Variant::Python
+        )
     }
 }
 
@@ -137,12 +172,17 @@ fn env_usize(name: &str, default: usize) -> Result<usize, BoxError> {
 
 impl Config {
     fn from_env(bench_mode: bool) -> Result<Config, BoxError> {
+        let available = |v: &Variant| *v != Variant::Cli || CLI.is_some();
         if !bench_mode {
             return Ok(Config {
                 images: SMOKE_IMAGES,
                 limit: SMOKE_LIMIT,
                 repeat: 1,
-                variants: Variant::ALL[..6].to_vec(),
+                variants: Variant::ALL
+                    .into_iter()
+                    .filter(|v| *v != Variant::Python)
+                    .filter(available)
+                    .collect(),
             });
         }
         let images = env_usize("IMS_BENCH_IMAGES", DEFAULT_IMAGES)?;
@@ -155,16 +195,17 @@ impl Config {
             Ok(only) if !only.trim().is_empty() => {
                 let mut chosen = Vec::new();
                 for key in only.split(',').map(str::trim) {
-                    let variant = Variant::ALL
-                        .into_iter()
-                        .find(|v| v.key() == key)
+                    let variant = Variant::from_key(key)
                         .ok_or_else(|| format!("IMS_BENCH_ONLY: unknown variant {key:?}"))?;
                     chosen.push(variant);
                 }
                 chosen
             }
-            _ => Variant::ALL.to_vec(),
+            _ => Variant::ALL.into_iter().filter(available).collect(),
         };
+        if !variants.iter().all(available) {
+            return Err("the cli variant needs the `ims` binary (the `cli` feature)".into());
+        }
         if std::env::var("IMS_BENCH_SKIP_PYTHON").is_ok_and(|v| v == "1") {
             variants.retain(|v| *v != Variant::Python);
         }
@@ -575,177 +616,258 @@ fn serve_connection(stream: TcpStream, state: &ServerState) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The runs
+// The variants, each run in a child process
 // ---------------------------------------------------------------------------------------
 
-/// What one listing gave.
-struct Listing {
-    images: usize,
-    pages: usize,
+/// What one run of a variant reports (one JSON line on the child's stdout).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Outcome {
+    /// Images listed (`None` for the bytes-only fetch, which does not parse).
+    images: Option<usize>,
     last_id: Option<String>,
-}
-
-/// One measured run.
-struct Sample {
+    /// Body bytes read (the bytes-only fetch).
+    bytes: Option<usize>,
     seconds: f64,
-    /// CPU time (user + system) the client spent: for the Rust variants the process's minus
-    /// the server threads', for Python the script's process. Less disturbed than wall time by
-    /// other processes on the machine; `None` where the platform does not give it.
+    /// CPU time (user + system) of the client process over the run.
     cpu_seconds: Option<f64>,
-    rss_growth_kib: Option<u64>,
+    /// Peak resident set of the client process (`VmHWM`, or `ru_maxrss` of the CLI).
+    peak_rss_kib: Option<u64>,
+    /// Heap held by the kept images (`.all()`): in-use heap with the images minus before.
+    kept_bytes: Option<u64>,
 }
 
-async fn rust_cloudimages(base: &str, limit: usize) -> Result<Listing, BoxError> {
-    let client = ims::Client::new(base, ims::Context::default());
-    let mut listing = Listing {
-        images: 0,
-        pages: 0,
-        last_id: None,
+/// The child side: `--child KEY BASE LIMIT`, prints one [`Outcome`] as JSON.
+fn child(args: &[String]) -> Result<(), BoxError> {
+    let [key, base, limit] = args else {
+        return Err(format!("{CHILD_FLAG} takes a variant, a base URL and a limit").into());
     };
-    loop {
-        let mut request = client.list_cloud_images().limit(limit as i32);
-        if let Some(marker) = &listing.last_id {
-            request = request.marker(marker.clone());
+    let variant = Variant::from_key(key).ok_or_else(|| format!("unknown variant {key:?}"))?;
+    let limit: usize = limit.parse()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let outcome = match variant {
+        Variant::Cli => cli_run(base, limit)?,
+        Variant::Python => return Err("the python variant is not a child".into()),
+        Variant::Decode => {
+            let bodies = runtime.block_on(fetch_bodies(base, limit))?.1;
+            measured(false, || decode_only(&bodies))?
         }
-        let page = request.send().await?;
-        listing.pages += 1;
-        listing.images += page.images.len();
-        if let Some(last) = page.images.last() {
-            listing.last_id = Some(last.id.clone());
+        _ => {
+            let keeps = matches!(variant, Variant::AllCloudImages | Variant::AllImages);
+            measured(keeps, || runtime.block_on(list(variant, base, limit)))?
         }
-        if page.images.len() < limit {
-            return Ok(listing);
-        }
-    }
-}
-
-async fn rust_next_links(base: &str, limit: usize) -> Result<Listing, BoxError> {
-    let client = ims::Client::new(base, ims::Context::default());
-    let mut listing = Listing {
-        images: 0,
-        pages: 0,
-        last_id: None,
     };
-    let mut marker: Option<String> = None;
-    loop {
-        let mut request = client.list_images().limit(limit as i32);
-        if let Some(marker) = marker.take() {
-            request = request.marker(marker);
-        }
-        let page = request.send().await?;
-        listing.pages += 1;
-        listing.images += page.images.len();
-        if let Some(last) = page.images.last() {
-            listing.last_id = Some(last.id.clone());
-        }
-        let Some(next) = page.next.as_deref() else {
-            return Ok(listing);
-        };
-        // The next link carries the marker; a real caller follows it the same way.
-        let query = next.split_once('?').map_or("", |(_, query)| query);
-        marker = url::form_urlencoded::parse(query.as_bytes())
-            .find(|(name, _)| name == "marker")
-            .map(|(_, value)| value.into_owned());
-        if marker.is_none() {
-            return Err(format!("next link without a marker: {next}").into());
-        }
-    }
+    println!("{}", serde_json::to_string(&outcome)?);
+    Ok(())
 }
 
-/// Every image through `ims::paginate`'s `into_stream()` (`/v2/images` with `next_links`,
-/// else `/v2/cloudimages`); the page count is left to the server's request count.
-async fn rust_stream(base: &str, limit: usize, next_links: bool) -> Result<Listing, BoxError> {
-    use futures::TryStreamExt;
-    let client = ims::Client::new(base, ims::Context::default());
-    let mut listing = Listing {
-        images: 0,
-        pages: 0,
-        last_id: None,
-    };
-    if next_links {
-        let mut images = client.list_images().limit(limit as i32).into_stream();
-        while let Some(image) = images.try_next().await? {
-            listing.images += 1;
-            listing.last_id = Some(image.id);
-        }
-    } else {
-        let mut images = client.list_cloud_images().limit(limit as i32).into_stream();
-        while let Some(image) = images.try_next().await? {
-            listing.images += 1;
-            listing.last_id = Some(image.id);
-        }
+/// Times `run` in this process: wall and CPU time, peak RSS at the end and, when it `keeps`
+/// something, the heap that holds (what `run` returns is dropped after the measurement).
+fn measured<K>(
+    keeps: bool,
+    run: impl FnOnce() -> Result<(Outcome, K), BoxError>,
+) -> Result<Outcome, BoxError> {
+    let heap_before = heap_in_use();
+    let cpu_before = cpu_seconds(CpuClock::Process);
+    let started = Instant::now();
+    let (mut outcome, kept) = run()?;
+    outcome.seconds = started.elapsed().as_secs_f64();
+    outcome.cpu_seconds = cpu_seconds(CpuClock::Process)
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    outcome.peak_rss_kib = proc_status_kib("VmHWM:");
+    if keeps {
+        outcome.kept_bytes = heap_in_use()
+            .zip(heap_before)
+            .map(|(after, before)| after.saturating_sub(before));
     }
-    Ok(listing)
+    drop(kept);
+    Ok(outcome)
 }
 
-/// The same requests as [`rust_cloudimages`] with a bare reqwest client (configured like
-/// `ims::Client::new`'s), reading each body without decoding it. The marker comes from the
-/// catalog, and each body must have the length the server was to send.
-async fn rust_http_only(
+/// Lists every image with the library (or the naive loop, or bytes only); returns what it
+/// kept (the `.all()` variants) so that its memory is measured before it is dropped.
+async fn list(
+    variant: Variant,
     base: &str,
     limit: usize,
-    state: &ServerState,
-) -> Result<Listing, BoxError> {
+) -> Result<(Outcome, Vec<ims::types::Image>), BoxError> {
+    use futures::TryStreamExt;
+    let mut outcome = Outcome::default();
+    let client = ims::Client::new(base, ims::Context::default());
+    let limit32 = i32::try_from(limit)?;
+    let mut kept = Vec::new();
+    match variant {
+        Variant::Bytes => {
+            let (bytes, _) = fetch_bodies_counted(base, limit, false).await?;
+            outcome.bytes = Some(bytes);
+        }
+        Variant::Naive => return Ok((naive(base, limit).await?, kept)),
+        Variant::AllCloudImages => kept = client.list_cloud_images().limit(limit32).all().await?,
+        Variant::AllImages => kept = client.list_images().limit(limit32).all().await?,
+        Variant::StreamCloudImages | Variant::StreamImages => {
+            let mut count = 0;
+            let mut last = None;
+            if variant == Variant::StreamImages {
+                let mut images = client.list_images().limit(limit32).into_stream();
+                while let Some(image) = images.try_next().await? {
+                    count += 1;
+                    last = Some(image.id);
+                }
+            } else {
+                let mut images = client.list_cloud_images().limit(limit32).into_stream();
+                while let Some(image) = images.try_next().await? {
+                    count += 1;
+                    last = Some(image.id);
+                }
+            }
+            outcome.images = Some(count);
+            outcome.last_id = last;
+        }
+        Variant::Cli | Variant::Decode | Variant::Python => unreachable!("not listed here"),
+    }
+    if matches!(variant, Variant::AllCloudImages | Variant::AllImages) {
+        outcome.images = Some(kept.len());
+        outcome.last_id = kept.last().map(|image| image.id.clone());
+    }
+    Ok((outcome, kept))
+}
+
+/// A bare reqwest client, configured like `ims::Client::new`'s (timeouts).
+fn bare_client() -> Result<reqwest::Client, BoxError> {
     let timeout = Duration::from_secs(15);
-    let http = reqwest::Client::builder()
+    Ok(reqwest::Client::builder()
         .connect_timeout(timeout)
         .timeout(timeout)
-        .build()?;
-    let catalog = &state.catalog;
-    let url = format!("{base}/v2/cloudimages");
-    let mut listing = Listing {
-        images: 0,
-        pages: 0,
-        last_id: None,
-    };
-    let mut start = 0;
+        .build()?)
+}
+
+/// The `next` link at the end of a `/v2/images` page (`..., "next": "/v2/images?..."}`),
+/// found without parsing the page.
+fn next_link_of(body: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = b"\"next\":\"";
+    let tail = &body[body.len().saturating_sub(512)..];
+    let at = tail.windows(KEY.len()).rposition(|w| w == KEY)? + KEY.len();
+    let rest = &tail[at..];
+    let end = rest.iter().position(|&b| b == b'"')?;
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// Every `/v2/images` page body, following the `next` links; the total of their lengths,
+/// and the bodies when `keep`.
+async fn fetch_bodies_counted(
+    base: &str,
+    limit: usize,
+    keep: bool,
+) -> Result<(usize, Vec<bytes::Bytes>), BoxError> {
+    let http = bare_client()?;
+    let mut url = format!("{base}/v2/images?limit={limit}");
+    let mut total = 0;
+    let mut bodies = Vec::new();
     loop {
-        let mut request = http
+        let body = http
             .get(&url)
             .header("Accept", "application/json")
-            .query(&[("limit", limit)]);
-        if let Some(marker) = &listing.last_id {
-            request = request.query(&[("marker", marker)]);
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        total += body.len();
+        let next = next_link_of(&body).map(|link| format!("{base}{link}"));
+        if keep {
+            bodies.push(body);
         }
-        let body = request.send().await?.error_for_status()?.bytes().await?;
-        let expected = state.page(Kind::CloudImages, start, limit);
-        if body.len() != expected.body().len() {
-            return Err(format!(
-                "page at {start}: {} bytes, expected {}",
-                body.len(),
-                expected.body().len()
-            )
-            .into());
-        }
-        let count = limit.min(catalog.len() - start);
-        listing.pages += 1;
-        listing.images += count;
-        start += count;
-        if count > 0 {
-            listing.last_id = Some(catalog.ids[start - 1].clone());
-        }
-        if count < limit {
-            return Ok(listing);
+        match next {
+            Some(next) => url = next,
+            None => return Ok((total, bodies)),
         }
     }
 }
 
-/// Decodes the page bodies of a cloudimages listing, already in memory, as the client does.
-fn rust_decode_only(bodies: &[Arc<Page>]) -> Result<Listing, BoxError> {
-    let mut listing = Listing {
-        images: 0,
-        pages: 0,
-        last_id: None,
+async fn fetch_bodies(base: &str, limit: usize) -> Result<(usize, Vec<bytes::Bytes>), BoxError> {
+    fetch_bodies_counted(base, limit, true).await
+}
+
+/// What a caller writes without the crate: reqwest and `serde_json::Value`, page by page.
+async fn naive(base: &str, limit: usize) -> Result<Outcome, BoxError> {
+    let http = bare_client()?;
+    let mut url = format!("{base}/v2/images?limit={limit}");
+    let mut outcome = Outcome {
+        images: Some(0),
+        ..Outcome::default()
     };
-    for page in bodies {
-        let list: ims::types::CloudImageList = serde_json::from_slice(page.body())?;
-        listing.pages += 1;
-        listing.images += list.images.len();
-        if let Some(last) = list.images.last() {
-            listing.last_id = Some(last.id.clone());
+    loop {
+        let body = http
+            .get(&url)
+            .header("Accept", "application/json")
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        let page: serde_json::Value = serde_json::from_slice(&body)?;
+        let images = page["images"].as_array().ok_or("a page without images")?;
+        *outcome.images.as_mut().expect("set above") += images.len();
+        if let Some(last) = images.last() {
+            outcome.last_id = last["id"].as_str().map(str::to_string);
+        }
+        match page["next"].as_str() {
+            Some(next) => url = format!("{base}{next}"),
+            None => return Ok(outcome),
         }
     }
-    Ok(listing)
+}
+
+/// The crate's decode step over page bodies in memory.
+fn decode_only(bodies: &[bytes::Bytes]) -> Result<(Outcome, ()), BoxError> {
+    let mut outcome = Outcome {
+        images: Some(0),
+        ..Outcome::default()
+    };
+    for body in bodies {
+        let page = ims::fuzzing::decode_image_list(body)?;
+        *outcome.images.as_mut().expect("set above") += page.images.len();
+        if let Some(last) = page.images.last() {
+            outcome.last_id = Some(last.id.clone());
+        }
+    }
+    Ok((outcome, ()))
+}
+
+/// The CLI's command line for listing every image of `base` as ndjson (kept in one place: the
+/// CLI's flags may change).
+fn cli_command(cli: &str, base: &str, limit: usize) -> Command {
+    let mut command = Command::new(cli);
+    command
+        .args(["--no-auth", "--endpoint", base, "images", "list", "--limit"])
+        .arg(limit.to_string())
+        .args(["--output", "ndjson"]);
+    command
+}
+
+/// Runs the CLI once, stdout to /dev/null; its CPU time and peak RSS from `getrusage` of
+/// the children (it is this child's only one).
+fn cli_run(base: &str, limit: usize) -> Result<Outcome, BoxError> {
+    let cli = CLI.ok_or("the `ims` binary was not built (the `cli` feature)")?;
+    let started = Instant::now();
+    let status = cli_command(cli, base, limit)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("the CLI failed: {status}").into());
+    }
+    let usage = children_usage();
+    Ok(Outcome {
+        seconds,
+        cpu_seconds: usage.map(|u| u.0),
+        peak_rss_kib: usage.map(|u| u.1),
+        ..Outcome::default()
+    })
 }
 
 /// Runs the SDK script once; it times itself (client construction and listing, not the
@@ -756,7 +878,7 @@ fn python_run(
     base: &str,
     limit: usize,
     images: usize,
-) -> Result<(Listing, Sample), BoxError> {
+) -> Result<Outcome, BoxError> {
     let output = Command::new(python)
         .arg(script)
         .args([
@@ -790,22 +912,18 @@ fn python_run(
             .as_f64()
             .ok_or_else(|| format!("the SDK script's result has no {key}: {line}"))
     };
-    let listing = Listing {
-        images: number("images")? as usize,
-        pages: number("pages")? as usize,
+    Ok(Outcome {
+        images: Some(number("images")? as usize),
         last_id: result["last_id"].as_str().map(str::to_string),
-    };
-    let growth = number("rss_peak_kib")? - number("rss_before_kib")?;
-    let sample = Sample {
         seconds: number("seconds")?,
         cpu_seconds: result["cpu_seconds"].as_f64(),
-        rss_growth_kib: Some(growth.max(0.0) as u64),
-    };
-    Ok((listing, sample))
+        peak_rss_kib: Some(number("rss_peak_kib")? as u64),
+        ..Outcome::default()
+    })
 }
 
 // ---------------------------------------------------------------------------------------
-// Memory
+// Memory and CPU
 // ---------------------------------------------------------------------------------------
 
 fn proc_status_kib(field: &str) -> Option<u64> {
@@ -854,48 +972,71 @@ fn cpu_seconds(_clock: CpuClock) -> Option<f64> {
     None
 }
 
-/// Returns freed heap to the OS, so that a run's growth is not hidden by memory the
-/// allocator kept from the run before.
-fn trim_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn malloc_trim(pad: usize) -> i32;
-        }
-        // SAFETY: glibc's malloc_trim has no preconditions.
-        unsafe {
-            malloc_trim(0);
-        }
+/// CPU seconds (user + system) and peak RSS (KiB) of the children this process waited for
+/// (`getrusage(RUSAGE_CHILDREN)`; the peak is the largest child's, and Linux counts in it
+/// the size of this process at the child's `exec`, a few MB here).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn children_usage() -> Option<(f64, u64)> {
+    #[repr(C)]
+    struct Rusage {
+        utime: [i64; 2],
+        stime: [i64; 2],
+        maxrss: i64,
+        rest: [i64; 13],
     }
+    unsafe extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    let mut usage = Rusage {
+        utime: [0; 2],
+        stime: [0; 2],
+        maxrss: 0,
+        rest: [0; 13],
+    };
+    // SAFETY: `usage` is a writable struct rusage of the 64-bit Linux layout;
+    // RUSAGE_CHILDREN = -1.
+    let status = unsafe { getrusage(-1, &mut usage) };
+    let seconds = |t: [i64; 2]| t[0] as f64 + t[1] as f64 * 1e-6;
+    (status == 0).then(|| {
+        (
+            seconds(usage.utime) + seconds(usage.stime),
+            usage.maxrss as u64,
+        )
+    })
 }
 
-/// Measures `run`: wall time, and how far the peak resident set rose above the resident set
-/// at the start (Linux: `/proc/self/clear_refs` resets the peak; otherwise `None`).
-fn measure<T>(state: &ServerState, run: impl FnOnce() -> T) -> (T, Sample) {
-    trim_heap();
-    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let before = proc_status_kib("VmRSS:");
-    let cpu_before = cpu_seconds(CpuClock::Process);
-    let server_before = state.server_cpu_seconds();
-    let started = Instant::now();
-    let value = run();
-    let seconds = started.elapsed().as_secs_f64();
-    let cpu_seconds = cpu_seconds(CpuClock::Process)
-        .zip(cpu_before)
-        .map(|(after, before)| after - before - (state.server_cpu_seconds() - server_before));
-    let peak = proc_status_kib("VmHWM:");
-    let rss_growth_kib = match (reset, before, peak) {
-        (true, Some(before), Some(peak)) => Some(peak.saturating_sub(before)),
-        _ => None,
-    };
-    (
-        value,
-        Sample {
-            seconds,
-            cpu_seconds,
-            rss_growth_kib,
-        },
-    )
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn children_usage() -> Option<(f64, u64)> {
+    None
+}
+
+/// Bytes of heap in use (glibc's `mallinfo2`: arena chunks in use plus mmapped blocks).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_in_use() -> Option<u64> {
+    #[repr(C)]
+    struct Mallinfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    unsafe extern "C" {
+        fn mallinfo2() -> Mallinfo2;
+    }
+    // SAFETY: glibc's mallinfo2 has no preconditions and returns the struct by value.
+    let info = unsafe { mallinfo2() };
+    Some((info.uordblks + info.hblkhd) as u64)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_in_use() -> Option<u64> {
+    None
 }
 
 // ---------------------------------------------------------------------------------------
@@ -988,11 +1129,43 @@ fn stats(values: &[f64]) -> Option<Stats> {
     })
 }
 
+/// One measured run, as the parent keeps it.
+struct Sample {
+    outcome: Outcome,
+    server_cpu_seconds: f64,
+}
+
 #[derive(Default)]
 struct Results {
     samples: HashMap<&'static str, Vec<Sample>>,
-    pages: HashMap<&'static str, usize>,
     failures: Vec<String>,
+}
+
+/// The load average (`/proc/loadavg`: 1, 5 and 15 minutes).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "n/a".into())
+}
+
+/// Runs `variant` once in a child process (this binary with `--child`).
+fn run_child(variant: Variant, base: &str, limit: usize) -> Result<Outcome, BoxError> {
+    let output = Command::new(std::env::current_exe()?)
+        .args([CHILD_FLAG, variant.key(), base, &limit.to_string()])
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !output.status.success() {
+        return Err(format!("the child failed ({})", output.status).into());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or("");
+    Ok(serde_json::from_str(line).map_err(|e| format!("the child printed {line:?}: {e}"))?)
 }
 
 fn run(bench_mode: bool) -> Result<bool, BoxError> {
@@ -1012,13 +1185,9 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
     state.prewarm(config.limit);
     let base = format!("http://{}", start_server(Arc::clone(&state))?);
     let (n, limit) = (config.images, config.limit);
-    let payload: usize = (0..=n / limit)
-        .map(|page| {
-            state
-                .page(Kind::CloudImages, page * limit, limit)
-                .body()
-                .len()
-        })
+    let next_pages = n.div_ceil(limit).max(1);
+    let images_bytes: usize = (0..next_pages)
+        .map(|page| state.page(Kind::Images, page * limit, limit).body().len())
         .sum();
     if bench_mode && std::env::var("IMS_BENCH_SERVE").is_ok_and(|v| v == "1") {
         println!("serving {n} images at {base} (IMS_BENCH_SERVE=1); stop with Ctrl-C");
@@ -1027,20 +1196,20 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
         }
     }
     let expected_last = n.checked_sub(1).map(|i| state.catalog.ids[i].clone());
-    // A marker listing stops at the first page shorter than the limit: n / limit full pages,
-    // then one short (possibly empty) page. `ims::paginate` stops cloudimages paging only at an
-    // empty page: one more request when the last page is short. A `next` listing stops at the
-    // page without `next`.
+    // A marker loop (the Python SDK) stops at the first page shorter than the limit: n / limit
+    // full pages, then one short (possibly empty) page. `ims::paginate` stops cloudimages
+    // paging only at an empty page. A `next` listing stops at the page without `next`.
     let marker_pages = n / limit + 1;
     let stream_pages = n.div_ceil(limit) + 1;
-    let next_pages = n.div_ceil(limit).max(1);
 
+    let load_before = load_average();
     if bench_mode {
         println!(
-            "list_images bench: {n} images ({:.0} bytes each, {:.1} MB of JSON in {marker_pages} \
-             pages of {limit}), {} repetitions, server at {base}, data built in {:.1} s",
-            payload as f64 / n.max(1) as f64,
-            payload as f64 / 1e6,
+            "list_images bench: {n} images ({:.0} bytes each, {:.1} MB of JSON in {next_pages} \
+             pages of {limit} from /v2/images), {} repetitions, server at {base}, data built \
+             in {:.1} s; load average {load_before}",
+            images_bytes as f64 / n.max(1) as f64,
+            images_bytes as f64 / 1e6,
             config.repeat,
             built.elapsed().as_secs_f64(),
         );
@@ -1059,73 +1228,35 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
         None
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let bodies: Vec<Arc<Page>> = (0..marker_pages)
-        .map(|page| state.page(Kind::CloudImages, page * limit, limit))
-        .collect();
-
     let mut results = Results::default();
-    // One unmeasured run of each Rust variant first (connections, allocator, caches); then
-    // the repetitions interleave the variants so each sees the same machine load.
+    // One unmeasured run of each Rust variant first (page cache, CPU caches); then the
+    // repetitions interleave the variants so each sees the same machine load.
     for round in 0..=config.repeat {
         let warmup = round == 0;
         for &variant in &config.variants {
-            if warmup && variant == Variant::Python {
+            if warmup && (variant == Variant::Python || !bench_mode) {
                 continue;
             }
             let before = state.counts();
-            let outcome: Result<(Listing, Sample), BoxError> = match variant {
-                Variant::RustCloudImages => {
-                    let (listing, sample) =
-                        measure(&state, || runtime.block_on(rust_cloudimages(&base, limit)));
-                    listing.map(|l| (l, sample))
-                }
-                Variant::RustCloudImagesStream => {
-                    let (listing, sample) = measure(&state, || {
-                        runtime.block_on(rust_stream(&base, limit, false))
-                    });
-                    listing.map(|l| (l, sample))
-                }
-                Variant::RustNextLinks => {
-                    let (listing, sample) =
-                        measure(&state, || runtime.block_on(rust_next_links(&base, limit)));
-                    listing.map(|l| (l, sample))
-                }
-                Variant::RustNextLinksStream => {
-                    let (listing, sample) =
-                        measure(&state, || runtime.block_on(rust_stream(&base, limit, true)));
-                    listing.map(|l| (l, sample))
-                }
-                Variant::RustHttpOnly => {
-                    let (listing, sample) = measure(&state, || {
-                        runtime.block_on(rust_http_only(&base, limit, &state))
-                    });
-                    listing.map(|l| (l, sample))
-                }
-                Variant::RustDecodeOnly => {
-                    let (listing, sample) = measure(&state, || rust_decode_only(&bodies));
-                    listing.map(|l| (l, sample))
-                }
+            let server_before = state.server_cpu_seconds();
+            let outcome = match variant {
                 Variant::Python => {
                     let (python, script) = python.as_ref().expect("set up above");
                     python_run(python, script, &base, limit, n)
                 }
+                _ => run_child(variant, &base, limit),
             };
+            let server_cpu_seconds = state.server_cpu_seconds() - server_before;
             let after = state.counts();
-            let served = match variant {
-                Variant::RustCloudImages
-                | Variant::RustCloudImagesStream
-                | Variant::RustHttpOnly
-                | Variant::Python => Some(after.0 - before.0),
-                Variant::RustNextLinks | Variant::RustNextLinksStream => Some(after.1 - before.1),
-                Variant::RustDecodeOnly => None,
+            let served = if variant.next_links() {
+                after.1 - before.1
+            } else {
+                after.0 - before.0
             };
             let expected_pages = match variant {
-                Variant::RustNextLinks | Variant::RustNextLinksStream => next_pages,
-                Variant::RustCloudImagesStream => stream_pages,
-                _ => marker_pages,
+                Variant::Python => marker_pages,
+                Variant::AllCloudImages | Variant::StreamCloudImages => stream_pages,
+                _ => next_pages,
             };
             let what = format!(
                 "{} run {}",
@@ -1136,65 +1267,73 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
                     round.to_string()
                 }
             );
-            match outcome {
-                Err(error) => results.failures.push(format!("{what}: {error}")),
-                Ok((mut listing, sample)) => {
-                    if matches!(
-                        variant,
-                        Variant::RustCloudImagesStream | Variant::RustNextLinksStream
-                    ) {
-                        // A stream gives images, not pages: the server counted the requests.
-                        listing.pages = served.unwrap_or(0) as usize;
-                    }
-                    let mut problems = Vec::new();
-                    if listing.images != n {
-                        problems.push(format!("{} images, expected {n}", listing.images));
-                    }
-                    if listing.pages != expected_pages {
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    results.failures.push(format!("{what}: {error}"));
+                    continue;
+                }
+            };
+            let mut problems = Vec::new();
+            match variant {
+                Variant::Bytes => {
+                    if outcome.bytes != Some(images_bytes) {
                         problems.push(format!(
-                            "{} pages, expected {expected_pages}",
-                            listing.pages
+                            "{:?} body bytes, expected {images_bytes}",
+                            outcome.bytes
                         ));
-                    }
-                    if listing.last_id != expected_last {
-                        problems.push(format!(
-                            "last id {:?}, expected {expected_last:?}",
-                            listing.last_id
-                        ));
-                    }
-                    if let Some(served) = served
-                        && served != expected_pages as u64
-                    {
-                        problems.push(format!(
-                            "the server answered {served} requests, expected {expected_pages}"
-                        ));
-                    }
-                    if after.2 != before.2 {
-                        problems.push(format!(
-                            "the server answered {} requests with an error",
-                            after.2 - before.2
-                        ));
-                    }
-                    if problems.is_empty() {
-                        if !warmup {
-                            results.pages.insert(variant.key(), listing.pages);
-                            results
-                                .samples
-                                .entry(variant.key())
-                                .or_default()
-                                .push(sample);
-                        }
-                    } else {
-                        results
-                            .failures
-                            .push(format!("{what}: {}", problems.join("; ")));
                     }
                 }
+                // The CLI's output went to /dev/null: its requests are what is checked.
+                Variant::Cli => {}
+                _ => {
+                    if outcome.images != Some(n) {
+                        problems.push(format!("{:?} images, expected {n}", outcome.images));
+                    }
+                    if outcome.last_id != expected_last {
+                        problems.push(format!(
+                            "last id {:?}, expected {expected_last:?}",
+                            outcome.last_id
+                        ));
+                    }
+                }
+            }
+            // The decode variant fetched its pages before the timed part.
+            if served != expected_pages as u64 {
+                problems.push(format!(
+                    "the server answered {served} requests, expected {expected_pages}"
+                ));
+            }
+            if after.2 != before.2 {
+                problems.push(format!(
+                    "the server answered {} requests with an error",
+                    after.2 - before.2
+                ));
+            }
+            if !problems.is_empty() {
+                results
+                    .failures
+                    .push(format!("{what}: {}", problems.join("; ")));
+            } else if !warmup {
+                results
+                    .samples
+                    .entry(variant.key())
+                    .or_default()
+                    .push(Sample {
+                        outcome,
+                        server_cpu_seconds,
+                    });
             }
         }
     }
 
-    print_report(&config, &results, bench_mode);
+    print_report(&config, &results, images_bytes);
+    if bench_mode {
+        println!(
+            "load average before: {load_before}; after: {}",
+            load_average()
+        );
+    }
     for failure in &results.failures {
         eprintln!("FAILED: {failure}");
     }
@@ -1207,101 +1346,75 @@ fn run(bench_mode: bool) -> Result<bool, BoxError> {
     Ok(results.failures.is_empty())
 }
 
-fn print_report(config: &Config, results: &Results, bench_mode: bool) {
-    let n = config.images;
+fn print_report(config: &Config, results: &Results, images_bytes: usize) {
     println!();
     println!(
-        "{:<32} {:>7} {:>5} {:>8} {:>8} {:>8} {:>10} {:>9} {:>12}",
-        "tool",
-        "images",
-        "pages",
-        "min s",
-        "median s",
-        "max s",
-        "images/s",
-        "cpu s",
-        "peak RSS +MB"
+        "| {:<34} | {:>8} | {:>8} | {:>15} | {:>6} | {:>8} | {:>8} | {:>7} |",
+        "row", "median s", "x bytes", "min..max s", "CPU s", "server s", "peak RSS", "kept",
     );
-    let mut medians = HashMap::new();
-    let mut cpu_medians = HashMap::new();
+    println!(
+        "| {:-<34} | {:->8} | {:->8} | {:->15} | {:->6} | {:->8} | {:->8} | {:->7} |",
+        "", "", "", "", "", "", "", ""
+    );
+    let median_of = |key: &str, pick: &dyn Fn(&Sample) -> Option<f64>| {
+        let values: Vec<f64> = results.samples.get(key)?.iter().filter_map(pick).collect();
+        stats(&values)
+    };
+    let wall = |s: &Sample| Some(s.outcome.seconds);
+    let bytes_median = median_of("bytes", &wall).map(|s| s.median);
+    let mb = |value: Option<Stats>, scale: f64| {
+        value.map_or("-".to_string(), |s| format!("{:.0} MB", s.median * scale))
+    };
     for variant in &config.variants {
-        let Some(samples) = results.samples.get(variant.key()) else {
-            println!("{:<32} (no successful run)", variant.label());
+        let Some(s) = median_of(variant.key(), &wall) else {
+            println!("| {:<34} | (no successful run)", variant.label());
             continue;
         };
-        let seconds: Vec<f64> = samples.iter().map(|s| s.seconds).collect();
-        let s = stats(&seconds).expect("at least one sample");
-        medians.insert(variant.key(), s.median);
-        let cpu: Vec<f64> = samples.iter().filter_map(|s| s.cpu_seconds).collect();
-        let cpu = match stats(&cpu) {
-            Some(c) => {
-                cpu_medians.insert(variant.key(), c.median);
-                format!("{:.3}", c.median)
-            }
-            None => "n/a".into(),
-        };
-        let rss: Vec<f64> = samples
-            .iter()
-            .filter_map(|s| s.rss_growth_kib)
-            .map(|k| k as f64 / 1024.0)
-            .collect();
-        let rss = match stats(&rss) {
-            Some(r) => format!("{:.0}..{:.0}", r.min, r.max),
-            None => "n/a".into(),
-        };
+        let ratio = bytes_median.map_or("-".to_string(), |b| format!("{:.1}x", s.median / b));
+        let cpu = median_of(variant.key(), &|s| s.outcome.cpu_seconds)
+            .map_or("-".to_string(), |c| format!("{:.3}", c.median));
+        let server = median_of(variant.key(), &|s| Some(s.server_cpu_seconds))
+            .map_or("-".to_string(), |c| format!("{:.3}", c.median));
+        let peak = mb(
+            median_of(variant.key(), &|s| s.outcome.peak_rss_kib.map(|k| k as f64)),
+            1024.0 / 1e6,
+        );
+        let kept = mb(
+            median_of(variant.key(), &|s| s.outcome.kept_bytes.map(|b| b as f64)),
+            1e-6,
+        );
         println!(
-            "{:<32} {:>7} {:>5} {:>8.3} {:>8.3} {:>8.3} {:>10.0} {:>9} {:>12}",
+            "| {:<34} | {:>8.3} | {:>8} | {:>15} | {:>6} | {:>8} | {:>8} | {:>7} |",
             variant.label(),
-            n,
-            results.pages.get(variant.key()).copied().unwrap_or(0),
-            s.min,
             s.median,
-            s.max,
-            n as f64 / s.median,
+            ratio,
+            format!("{:.3}..{:.3}", s.min, s.max),
             cpu,
-            rss,
+            server,
+            peak,
+            kept,
         );
     }
-    if !bench_mode {
-        return;
-    }
     println!();
-    for rust_key in ["cloudimages", "stream"] {
-        let label = Variant::ALL
-            .into_iter()
-            .find(|v| v.key() == rust_key)
-            .map_or(rust_key, Variant::label);
-        let Some(rust_median) = medians.get(rust_key) else {
-            continue;
-        };
-        if let (Some(rust), Some(python)) =
-            (results.samples.get(rust_key), results.samples.get("python"))
-        {
-            // Repetition i of each ran back to back, so their ratio is taken under the same
-            // load.
-            let pairs: Vec<f64> = rust
-                .iter()
-                .zip(python)
-                .map(|(r, p)| p.seconds / r.seconds)
-                .collect();
-            let ratio = medians["python"] / rust_median;
-            if let Some(p) = stats(&pairs) {
-                println!(
-                    "ratio python / {label}: {ratio:.1}x on median wall time (per repetition \
-                     pair: min {:.1}x, median {:.1}x, max {:.1}x)",
-                    p.min, p.median, p.max
-                );
-            }
-            if let (Some(python_cpu), Some(rust_cpu)) =
-                (cpu_medians.get("python"), cpu_medians.get(rust_key))
-            {
-                println!(
-                    "ratio python / {label}: {:.1}x on median CPU time",
-                    python_cpu / rust_cpu
-                );
-            }
+    println!(
+        "JSON of the /v2/images pages: {:.1} MB; median of {} runs per row; MB = 10^6 bytes",
+        images_bytes as f64 / 1e6,
+        config.repeat
+    );
+    for key in ["all-cloudimages", "all-images"] {
+        if let Some(kept) = median_of(key, &|s| s.outcome.kept_bytes.map(|b| b as f64)) {
+            println!(
+                "{key}: the kept images hold {:.1} MB of heap, {:.2}x the JSON (goal: <= 1x)",
+                kept.median / 1e6,
+                kept.median / images_bytes as f64
+            );
         }
-        let per_100k = rust_median * 100_000.0 / n.max(1) as f64;
-        println!("{label}: {per_100k:.3} s per 100k images (median; goal < 0.5 s, informational)");
+    }
+    if let (Some(cli), Some(stream)) = (median_of("cli", &wall), median_of("stream-images", &wall))
+    {
+        println!(
+            "CLI ndjson / library stream (images): {:.2}x (goal: <= 1.5x)",
+            cli.median / stream.median
+        );
     }
 }

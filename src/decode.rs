@@ -1,6 +1,7 @@
 //! Decoding a response body into its type, with errors that name the place.
 //!
-//! A body is decoded in one pass with `serde_json`. Only when that fails is it read again to
+//! A body is decoded in one pass with `serde_json`, from `&str` once the whole body is
+//! checked to be UTF-8. Only when that fails is it read again to
 //! say where: with `serde_path_to_error` for the JSON path (`images[3].min_disk`), and as a
 //! `serde_json::Value` for the id of the list item the path is in. So a body that decodes
 //! costs nothing extra.
@@ -19,7 +20,17 @@ use crate::listing::{Cursor, Listing};
 
 /// The body of `reply` as `T`.
 pub(crate) fn body<T: DeserializeOwned>(operation: &str, reply: &Reply) -> Result<T, Error> {
-    serde_json::from_slice(&reply.body).map_err(|error| explain::<T>(operation, reply, error))
+    fast::<T>(&reply.body).map_err(|error| explain::<T>(operation, reply, error))
+}
+
+/// The one-pass decode: UTF-8 checked once over the whole body, then read as `&str` (so the
+/// parser does not check each string again); a body that is not UTF-8 is read as bytes for
+/// serde_json's error, which names the place.
+fn fast<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    }
 }
 
 /// A page of a list, decoded item by item where it has to be.
@@ -36,7 +47,7 @@ pub(crate) struct Decoded<L: Listing> {
 
 /// The body of `reply` as a page of `L`.
 pub(crate) fn page<L: Listing>(operation: &str, reply: &Reply) -> Result<Decoded<L>, Error> {
-    let whole_error = match serde_json::from_slice::<L>(&reply.body) {
+    let whole_error = match fast::<L>(&reply.body) {
         Ok(list) => {
             let (items, cursor) = list.into_parts();
             let last_id = items.last().map(|item| L::item_id(item).to_string());

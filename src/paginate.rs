@@ -191,7 +191,26 @@ impl<T: Send + 'static> Items<T> {
 
     /// Every item, in order, or the first error.
     pub async fn all(self) -> Result<Vec<T>, Error> {
-        self.try_collect().await
+        // Page by page rather than item by item: each page's items are moved into the result
+        // in one go, and the result is cut to its length at the end (it grows by doubling),
+        // so it holds no spare capacity.
+        let Items {
+            mut pages,
+            current,
+            mut rejected,
+        } = self;
+        let mut all: Vec<T> = current.collect();
+        if let Some(error) = rejected.next() {
+            return Err(error);
+        }
+        while let Some(page) = pages.try_next().await? {
+            all.extend(page.items);
+            if let Some(error) = page.rejected.into_iter().next() {
+                return Err(error);
+            }
+        }
+        all.shrink_to_fit();
+        Ok(all)
     }
 }
 
@@ -210,6 +229,9 @@ impl<T: Send + 'static> Stream for Items<T> {
             if let Some(error) = this.rejected.next() {
                 return Poll::Ready(Some(Err(error)));
             }
+            // The page is used up: its buffer goes before the next page is waited for, so a
+            // stream does not hold it beside the next one.
+            this.current = Vec::new().into_iter();
             match this.pages.poll_next_unpin(cx) {
                 Poll::Ready(Some(Ok(page))) => {
                     this.current = page.items.into_iter();

@@ -67,6 +67,17 @@ impl Presence {
         }
     }
 
+    /// [`Presence::record`] for a key not recorded before (the generated decoders know when
+    /// a key comes the first time): nothing earlier to replace.
+    #[doc(hidden)]
+    pub fn record_new(&mut self, key: &'static str, null: bool, empty: bool) {
+        if null {
+            self.sent.push((key, Sent::Null));
+        } else if empty {
+            self.sent.push((key, Sent::Empty));
+        }
+    }
+
     /// Marks `key` as sent `null` (for building an object by hand).
     pub fn set_null(&mut self, key: &'static str) {
         self.record(key, true, false);
