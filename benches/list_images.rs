@@ -841,9 +841,9 @@ fn decode_only(bodies: &[bytes::Bytes]) -> Result<(Outcome, ()), BoxError> {
 fn cli_command(cli: &str, base: &str, limit: usize) -> Command {
     let mut command = Command::new(cli);
     command
-        .args(["--no-auth", "--endpoint", base, "images", "list", "--limit"])
+        .args(["--no-auth", "--endpoint", base, "image", "list", "--page-size"])
         .arg(limit.to_string())
-        .args(["--output", "ndjson"]);
+        .args(["-f", "ndjson"]);
     command
 }
 
