@@ -841,7 +841,14 @@ fn decode_only(bodies: &[bytes::Bytes]) -> Result<(Outcome, ()), BoxError> {
 fn cli_command(cli: &str, base: &str, limit: usize) -> Command {
     let mut command = Command::new(cli);
     command
-        .args(["--no-auth", "--endpoint", base, "image", "list", "--page-size"])
+        .args([
+            "--no-auth",
+            "--endpoint",
+            base,
+            "image",
+            "list",
+            "--page-size",
+        ])
         .arg(limit.to_string())
         .args(["-f", "ndjson"]);
     command
