@@ -183,7 +183,7 @@ impl Printer {
                 let message = format!("ims: skipped an image that could not be read: {error}");
                 self.suspended(|| eprintln!("{}", escape(&message)));
             }
-            let mut lines = Vec::new();
+            let mut lines = Lines::default();
             for item in &page.items {
                 if self.limit.is_some_and(|limit| printed >= limit) {
                     break;
@@ -217,7 +217,7 @@ impl Printer {
         if let Some(bar) = self.progress.take() {
             bar.finish_and_clear();
         }
-        let mut lines = Vec::new();
+        let mut lines = Lines::default();
         self.list_end(started, &mut table, &mut lines)?;
         self.write_lines(&lines)?;
         self.out.flush().map_err(Failure::Io)?;
@@ -320,15 +320,13 @@ impl Printer {
         value: Option<Value>,
         started: bool,
         table: &mut Table,
-        lines: &mut Vec<String>,
+        lines: &mut Lines,
     ) -> Result<(), Failure> {
         match self.format {
-            Format::Ndjson => {
-                lines.push(match value {
-                    Some(value) => to_json(&self.keep_chosen(value), false)?,
-                    None => to_json(item, false)?,
-                });
-            }
+            Format::Ndjson => match value {
+                Some(value) => lines.json(&self.keep_chosen(value))?,
+                None => lines.json(item)?,
+            },
             Format::Json => {
                 let text = match value {
                     Some(value) => to_json(&self.keep_chosen(value), true)?,
@@ -371,7 +369,7 @@ impl Printer {
     }
 
     /// The table lines of the rows of a page; the first page's rows set the column widths.
-    fn table_rows(&self, table: &mut Table, lines: &mut Vec<String>) {
+    fn table_rows(&self, table: &mut Table, lines: &mut Lines) {
         if table.pending.is_empty() {
             return;
         }
@@ -388,16 +386,11 @@ impl Printer {
 
     /// What ends a list: the closing bracket, the table's bottom border, or the header of an
     /// empty table.
-    fn list_end(
-        &self,
-        started: bool,
-        table: &mut Table,
-        lines: &mut Vec<String>,
-    ) -> Result<(), Failure> {
+    fn list_end(&self, started: bool, table: &mut Table, lines: &mut Lines) -> Result<(), Failure> {
         match (self.format, started) {
-            (Format::Json, true) => lines.push("]".into()),
-            (Format::Json, false) => lines.push("[]".into()),
-            (Format::Yaml, false) => lines.push("[]".into()),
+            (Format::Json, true) => lines.push("]"),
+            (Format::Json, false) => lines.push("[]"),
+            (Format::Yaml, false) => lines.push("[]"),
             (Format::Csv, false) => lines.push(csv_line(
                 self.columns.iter().map(|c| escape(&c.heading).into_owned()),
             )),
@@ -413,17 +406,14 @@ impl Printer {
         Ok(())
     }
 
-    fn write_lines(&mut self, lines: &[String]) -> Result<(), Failure> {
-        if lines.is_empty() {
+    fn write_lines(&mut self, lines: &Lines) -> Result<(), Failure> {
+        if lines.0.is_empty() {
             return Ok(());
         }
         let mut result = Ok(());
         let out = &mut self.out;
         let mut write = || -> std::io::Result<()> {
-            for line in lines {
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+            out.write_all(&lines.0)?;
             out.flush()
         };
         match &self.progress {
@@ -438,6 +428,34 @@ impl Printer {
             Some(bar) => bar.suspend(f),
             None => f(),
         }
+    }
+}
+
+/// The text of a page, line by line, written out at once when the page is done.
+#[derive(Default)]
+struct Lines(Vec<u8>);
+
+impl Lines {
+    fn push(&mut self, line: impl AsRef<str>) {
+        self.0.extend_from_slice(line.as_ref().as_bytes());
+        self.0.push(b'\n');
+    }
+
+    fn extend(&mut self, lines: impl IntoIterator<Item = String>) {
+        for line in lines {
+            self.push(line);
+        }
+    }
+
+    /// One line of compact JSON, written straight into the page's text.
+    fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
+        let mut serializer = serde_json::Serializer::with_formatter(
+            &mut self.0,
+            SafeFormatter(serde_json::ser::CompactFormatter),
+        );
+        value.serialize(&mut serializer).map_err(Failure::encode)?;
+        self.0.push(b'\n');
+        Ok(())
     }
 }
 
@@ -473,10 +491,18 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// A quick byte test that is true for every text holding a character of [`is_unsafe`]:
+/// those are C0 and DEL (bytes below 0x20 and 0x7f) or begin with the lead bytes 0xc2 (C1),
+/// 0xd8 (U+061C) or 0xe2 (the U+200E..U+2069 controls). Most text has none of these bytes.
+fn may_hold_unsafe(text: &str) -> bool {
+    text.bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
+}
+
 /// Service text made safe for a terminal: `\n`, `\r`, `\t` and `\u{..}` in place of the
 /// characters of [`is_unsafe`]. Text without them is returned as it is.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !may_hold_unsafe(text) || !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -537,7 +563,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        if !fragment.chars().any(is_unsafe) {
+        if !may_hold_unsafe(fragment) {
             return writer.write_all(fragment.as_bytes());
         }
         for c in fragment.chars() {
@@ -717,6 +743,14 @@ mod tests {
             escape("evil\u{202e}txt.exe\u{9b}"),
             "evil\\u{202e}txt.exe\\u{9b}"
         );
+    }
+
+    #[test]
+    fn the_quick_byte_test_misses_no_unsafe_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32).filter(|c| is_unsafe(*c)) {
+            assert!(may_hold_unsafe(&c.to_string()), "{c:?}");
+        }
+        assert!(!may_hold_unsafe("plain Überimage 東京 café"));
     }
 
     #[test]
