@@ -140,7 +140,7 @@ impl Variant {
             Variant::AllImages => "ims .all() images (next links)",
             Variant::StreamCloudImages => "ims stream, counted, cloudimages",
             Variant::StreamImages => "ims stream, counted, images",
-            Variant::Cli => "ims CLI --output ndjson (images)",
+            Variant::Cli => "ims CLI -f ndjson (images)",
             Variant::Decode => "ims decode only (no http, images)",
             Variant::Python => "python sdk cloudimages (marker)",
         }
