@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Keystone data, Glance seed images and env files for the local test cloud.
 
-Called by up.sh (stdlib only):  provision.py keystone | seed | env
+Called by up.sh (stdlib only):  provision.py keystone | seed | env | demo
 Settings come from the environment that up.sh exports (IMS_OS_*).
 Every step is idempotent: existing objects are found and reused.
 """
@@ -255,16 +255,16 @@ def list_all(base, tok=None):
     return images
 
 
-def seed_instance(label, base, specs, uploaded, deactivated, tok_fn):
+def seed_instance(label, base, specs, uploaded, deactivated, tok_fn, prop=SEED_PROP):
     tok = tok_fn()
-    existing = {img.get(SEED_PROP): img for img in list_all(base, tok) if img.get(SEED_PROP)}
+    existing = {img.get(prop): img for img in list_all(base, tok) if img.get(prop)}
     created = 0
     result = []
     for key, spec in specs:
         img = existing.get(key)
         if img is None:
             tok = tok_fn()  # tokens live 60 s: keep them fresh
-            body = dict(spec, **{SEED_PROP: key})
+            body = dict(spec, **{prop: key})
             _, _, img = call("POST", f"{base}/v2/images", body, token=tok)
             created += 1
         changed = key not in existing
@@ -315,6 +315,137 @@ def cmd_seed():
         f.write("\n")
     os.replace(path + ".tmp", path)
     print(f"  wrote {path}")
+
+
+# ---------------------------------------------------------------------- demo
+# scripts/demo.sh: project `ims-demo` of its own (so the tests' `demo` project and its listings
+# stay as they are), with images shaped like the API reference's examples, enough for three
+# pages of Glance's default page size (25). Marked with `ims_demo` (not `ims_seed`: the tests
+# count the `ims_seed` images they see).
+DEMO_PROJECT = DEMO_USER = "ims-demo"
+DEMO_USER_PW = "ims-demo-user-pass"  # throwaway, like the others: a loopback-only cloud
+DEMO_PROP = "ims_demo"
+
+# (platform, __os_type, __os_version) of the gold images, as IMS names its public images.
+DEMO_GOLD = [
+    ("Ubuntu", "Linux", "Ubuntu 24.04 server 64bit"),
+    ("Ubuntu", "Linux", "Ubuntu 22.04 server 64bit"),
+    ("Ubuntu", "Linux", "Ubuntu 20.04 server 64bit"),
+    ("Debian", "Linux", "Debian GNU/Linux 12.0.0 64bit"),
+    ("Debian", "Linux", "Debian GNU/Linux 11.1.0 64bit"),
+    ("CentOS", "Linux", "CentOS 7.9 64bit"),
+    ("CentOS", "Linux", "CentOS Stream 9 64bit"),
+    ("EulerOS", "Linux", "EulerOS 2.9 64bit"),
+    ("EulerOS", "Linux", "EulerOS 2.10 64bit"),
+    ("Other", "Linux", "openEuler 22.03 64bit"),
+    ("Other", "Linux", "openEuler 24.03 64bit"),
+    ("Oracle Linux", "Linux", "Oracle Linux 8.8 64bit"),
+    ("Fedora", "Linux", "Fedora 39 64bit"),
+    ("SUSE", "Linux", "SUSE Linux Enterprise Server 15 SP5 64bit"),
+    ("OpenSUSE", "Linux", "openSUSE 15.5 64bit"),
+    ("CoreOS", "Linux", "CoreOS 2079.4.0 64bit"),
+    ("Windows", "Windows", "Windows Server 2022 Datacenter 64bit English"),
+    ("Windows", "Windows", "Windows Server 2019 Standard 64bit English"),
+    ("Windows", "Windows", "Windows Server 2016 Datacenter 64bit Chinese"),
+    ("Other", "Linux", "Rocky Linux 9.2 64bit"),
+]
+DEMO_PRIVATE_NAMES = ["web-frontend", "api-gateway", "db-primary", "db-replica", "build-agent",
+                      "bastion", "cache-node", "batch-worker"]
+DEMO_UPLOADED = {"d04", "d05", "d06", "d07"}  # small raw data: active, size, checksum
+DEMO_DEACTIVATED = {"d07"}
+
+
+def demo_specs():
+    """(key, image body) of the demo images; the same list on every run."""
+    # The two images of the API reference's list example (bc6bed6e..., 0328c25e...).
+    doc = {"container_format": "bare", "disk_format": "zvhd2", "min_disk": 100,
+           "min_ram": 2048, "protected": True, "tags": [], "visibility": "shared",
+           "__image_source_type": "uds", "__isregistered": "true", "__lazyloading": "true",
+           "__os_type": "Linux", "__imagetype": "gold", "__platform": "CentOS",
+           "__os_bit": "64", "__os_version": "CentOS 7.3 64bit",
+           "virtual_env_type": "FusionCompute", "hw_firmware_type": "bios"}
+    specs = [
+        ("d01", dict(doc, name="CentOS 7.3 64bit vivado", __support_kvm_fpga_type="VU9P")),
+        ("d02", dict(doc, name="CentOS 7.3 64bit with sdx",
+                     __support_kvm_fpga_type="VU9P_COMMON")),
+        # An image created but never uploaded: no formats yet, so Glance answers null for
+        # disk_format and container_format (and size, checksum, virtual_size).
+        ("d03", {"name": "image-in-progress (no data yet)", "visibility": "private",
+                 "tags": [], "__os_type": "Linux", "__imagetype": "private"}),
+    ]
+    for i, name in enumerate(["uploaded-raw-1", "uploaded-raw-2", "uploaded-raw-3",
+                              "retired-raw-4"]):
+        specs.append((f"d{i + 4:02d}", {
+            "name": name, "visibility": "private", "disk_format": "raw",
+            "container_format": "bare", "min_disk": 1, "tags": ["uploaded"],
+            "__os_type": "Linux", "__platform": "Debian", "__os_bit": "64",
+            "__os_version": "Debian GNU/Linux 12.0.0 64bit", "__imagetype": "private"}))
+    n = len(specs)
+    for i, (platform, os_type, os_version) in enumerate(DEMO_GOLD):
+        windows = os_type == "Windows"
+        specs.append((f"d{n + i + 1:02d}", {
+            "name": os_version, "visibility": "shared", "disk_format": "zvhd2",
+            "container_format": "bare", "min_disk": 40, "min_ram": 2048 if windows else 1024,
+            "tags": [], "__os_type": os_type, "__platform": platform, "__os_bit": "64",
+            "__os_version": os_version, "__imagetype": "gold", "__isregistered": "true",
+            "__image_source_type": "uds", "__lazyloading": "true", "__support_kvm": "true",
+            "virtual_env_type": "FusionCompute",
+            "hw_firmware_type": "uefi" if "24" in os_version else "bios"}))
+    n = len(specs)
+    for i in range(60 - n):
+        platform, os_type, os_version = DEMO_GOLD[(i * 7) % len(DEMO_GOLD)]
+        role = DEMO_PRIVATE_NAMES[i % len(DEMO_PRIVATE_NAMES)]
+        spec = {
+            "name": f"{role}-{i // len(DEMO_PRIVATE_NAMES) + 1:02d}", "visibility": "private",
+            "disk_format": ["zvhd2", "qcow2", "vhd", "zvhd2", "raw"][i % 5],
+            "container_format": "bare", "min_disk": [40, 40, 50, 100][i % 4],
+            "min_ram": [1024, 2048, 4096, 8192][i % 4],
+            "tags": [["env=prod"], ["env=test"], ["env=prod", "team=web"], []][i % 4],
+            "__os_type": os_type, "__platform": platform, "__os_bit": "64",
+            "__os_version": os_version, "__imagetype": "private",
+            "__originalimagename": f"{os_version}", "virtual_env_type": "FusionCompute"}
+        if i % 6 == 2:
+            spec["__description"] = f"{role} image, made from a server of project ims-demo"
+        specs.append((f"d{n + i + 1:02d}", spec))
+    return specs
+
+
+def cmd_demo():
+    tok = token("admin", ADMIN_PW, system=True)
+    roles = {name: find_one(tok, "roles", "roles", name=name) for name in ("member", "reader")}
+    project, _ = ensure(tok, "projects", "projects",
+                        {"name": DEMO_PROJECT, "domain_id": "default"},
+                        {"name": DEMO_PROJECT, "domain_id": "default", "enabled": True,
+                         "description": "scripts/demo.sh"})
+    user = ensure_user(tok, DEMO_USER, DEMO_USER_PW, project["id"])
+    for role in roles.values():
+        grant(tok, project["id"], user["id"], role["id"])
+
+    def demo_tok():
+        return token(DEMO_USER, DEMO_USER_PW, project=DEMO_PROJECT)
+
+    images = seed_instance("glance-auth (ims-demo)", GLANCE_AUTH, demo_specs(), DEMO_UPLOADED,
+                           DEMO_DEACTIVATED, demo_tok, prop=DEMO_PROP)
+    ks_v3 = f"{KS}/v3"
+    write(os.path.join(OSD, "demo.json"), json.dumps(
+        {"keystone_url": ks_v3, "glance_url": GLANCE_AUTH, "project_id": project["id"],
+         "images": images}, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    env = {"OS_AUTH_URL": ks_v3, "OS_USERNAME": DEMO_USER, "OS_PASSWORD": DEMO_USER_PW,
+           "OS_PROJECT_NAME": DEMO_PROJECT, "OS_USER_DOMAIN_NAME": "Default",
+           "OS_PROJECT_DOMAIN_NAME": "Default", "OS_REGION_NAME": REGION,
+           "OS_INTERFACE": "public", "OS_IDENTITY_API_VERSION": "3"}
+    lines = [
+        "# Generated by scripts/demo.sh (scripts/openstack/up.sh with IMS_OS_DEMO=1).",
+        "# Usage: . .openstack/demo-env   then   ims image list",
+        "# User ims-demo of the local Keystone; its image endpoint is the local Glance.",
+        "# Other OS_*, HUAWEICLOUD_SDK_* and IMS_ENDPOINT settings of the shell are unset first,",
+        "# so that none of them points the tool at another cloud.",
+        "for v in $(env | sed -n 's/^\\(OS_[A-Za-z0-9_]*\\)=.*/\\1/p'); do unset \"$v\"; done",
+        "unset HUAWEICLOUD_SDK_AK HUAWEICLOUD_SDK_SK HUAWEICLOUD_SDK_PROJECT_ID IMS_ENDPOINT v",
+    ]
+    lines += [f"export {k}='{v}'" for k, v in env.items()]
+    write(os.path.join(OSD, "demo-env"), "\n".join(lines) + "\n")
+    print(f"  wrote {OSD}/demo-env, demo.json")
 
 
 # ----------------------------------------------------------------- env files
@@ -377,4 +508,4 @@ def write(path, text, mode=0o644):
 
 
 if __name__ == "__main__":
-    {"keystone": cmd_keystone, "seed": cmd_seed, "env": cmd_env}[sys.argv[1]]()
+    {"keystone": cmd_keystone, "seed": cmd_seed, "env": cmd_env, "demo": cmd_demo}[sys.argv[1]]()
