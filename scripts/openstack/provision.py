@@ -255,7 +255,8 @@ def list_all(base, tok=None):
     return images
 
 
-def seed_instance(label, base, specs, uploaded, deactivated, tok_fn, prop=SEED_PROP):
+def seed_instance(label, base, specs, uploaded, deactivated, tok_fn, prop=SEED_PROP,
+                  payload_of=payload):
     tok = tok_fn()
     existing = {img.get(prop): img for img in list_all(base, tok) if img.get(prop)}
     created = 0
@@ -269,7 +270,7 @@ def seed_instance(label, base, specs, uploaded, deactivated, tok_fn, prop=SEED_P
             created += 1
         changed = key not in existing
         if key in uploaded and img["status"] == "queued":
-            call("PUT", f"{base}/v2/images/{img['id']}/file", token=tok, raw=payload(key))
+            call("PUT", f"{base}/v2/images/{img['id']}/file", token=tok, raw=payload_of(key))
             img, changed = {"status": "active", "id": img["id"]}, True
         if key in deactivated and img["status"] == "active":
             call("POST", f"{base}/v2/images/{img['id']}/actions/deactivate", token=tok)
@@ -351,8 +352,16 @@ DEMO_GOLD = [
 ]
 DEMO_PRIVATE_NAMES = ["web-frontend", "api-gateway", "db-primary", "db-replica", "build-agent",
                       "bastion", "cache-node", "batch-worker"]
-DEMO_UPLOADED = {"d04", "d05", "d06", "d07"}  # small raw data: active, size, checksum
 DEMO_DEACTIVATED = {"d07"}
+
+
+def demo_uploaded(specs):
+    """The keys that get data: raw images some bytes, zvhd2 ones none (so, like the
+    reference's examples, they are active with size 0 and the MD5 of nothing). The qcow2 and
+    vhd ones stay queued: Glance checks that uploaded data is in the image's format."""
+    return {key for key, spec in specs if spec.get("disk_format") in ("raw", "zvhd2")}
+
+
 
 
 def demo_specs():
@@ -424,8 +433,12 @@ def cmd_demo():
     def demo_tok():
         return token(DEMO_USER, DEMO_USER_PW, project=DEMO_PROJECT)
 
-    images = seed_instance("glance-auth (ims-demo)", GLANCE_AUTH, demo_specs(), DEMO_UPLOADED,
-                           DEMO_DEACTIVATED, demo_tok, prop=DEMO_PROP)
+    specs = demo_specs()
+    disk_format = {key: spec.get("disk_format") for key, spec in specs}
+    images = seed_instance("glance-auth (ims-demo)", GLANCE_AUTH, specs, demo_uploaded(specs),
+                           DEMO_DEACTIVATED, demo_tok, prop=DEMO_PROP,
+                           payload_of=lambda key: payload(key) if disk_format[key] == "raw"
+                           else b"")
     ks_v3 = f"{KS}/v3"
     write(os.path.join(OSD, "demo.json"), json.dumps(
         {"keystone_url": ks_v3, "glance_url": GLANCE_AUTH, "project_id": project["id"],
