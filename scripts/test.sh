@@ -64,4 +64,26 @@ set -e
 # One closing line for the whole run: the sum of every test binary's result line.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "\ncargo test: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+
+if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/demo.sh ]; then
+  # The README's first command, against the Glance started above (up.sh only re-checks it)
+  # and with the `ims` that cargo test built: it must print a table row of a seeded image.
+  step "the README's first command: scripts/demo.sh"
+  demo_log=target/demo-output.log
+  if IMS_DEMO_BIN=target/debug/ims bash scripts/demo.sh >"$demo_log" 2>&1; then
+    # The first image of the reference's list example ("CentOS 7.3 64bit vivado"), by id.
+    demo_id=$(python3 -c 'import json, sys; print(next(i["id"] for i in json.load(open(sys.argv[1]))["images"] if i["ims_demo"] == "d01"))' .openstack/demo.json)
+    if grep -F "$demo_id" "$demo_log" | grep -qF "CentOS 7.3"; then
+      echo "demo: the listing has the row of $demo_id (CentOS 7.3 64bit vivado)"
+    else
+      cat "$demo_log"
+      echo "demo: FAILED: no table row with $demo_id and its name in the output above" >&2
+      status=1
+    fi
+  else
+    cat "$demo_log"
+    echo "demo: FAILED: scripts/demo.sh exited with an error (output above)" >&2
+    status=1
+  fi
+fi
 exit "$status"
