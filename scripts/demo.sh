@@ -83,6 +83,8 @@ step "ims image show $queued_id   (the image with no data yet: formats and size 
 "$ims" image show "$queued_id"
 
 rel_env=$(short "$env_file")
+down="bash scripts/openstack/down.sh"
+[[ -z ${IMS_OPENSTACK_DIR:-} ]] || down="IMS_OPENSTACK_DIR=$(short "$osd") $down"
 bin_dir=$(short "$(dirname "$ims")")
 [[ $bin_dir == /* ]] || bin_dir="\$PWD/$bin_dir"
 cat <<EOF
@@ -94,6 +96,6 @@ cat <<EOF
   ims image list
   ims image show $doc_id      # the first image of the reference's list example
 
-Stop the services:  bash scripts/openstack/down.sh    (bash scripts/demo.sh starts them again)
-Remove everything:  bash scripts/openstack/down.sh && rm -rf $(short "$osd")
+Stop the services:  $down    (bash scripts/demo.sh starts them again)
+Remove everything:  $down && rm -rf $(short "$osd")
 EOF
