@@ -362,8 +362,6 @@ def demo_uploaded(specs):
     return {key for key, spec in specs if spec.get("disk_format") in ("raw", "zvhd2")}
 
 
-
-
 def demo_specs():
     """(key, image body) of the demo images; the same list on every run."""
     # The two images of the API reference's list example (bc6bed6e..., 0328c25e...).
