@@ -433,7 +433,10 @@ def cmd_demo():
 
     specs = demo_specs()
     disk_format = {key: spec.get("disk_format") for key, spec in specs}
-    images = seed_instance("glance-auth (ims-demo)", GLANCE_AUTH, specs, demo_uploaded(specs),
+    # Created last to first: Glance lists the newest first, so a listing opens with the
+    # reference's examples and the gold images (and a table sized on its first page fits them).
+    images = seed_instance("glance-auth (ims-demo)", GLANCE_AUTH, specs[::-1],
+                           demo_uploaded(specs),
                            DEMO_DEACTIVATED, demo_tok, prop=DEMO_PROP,
                            payload_of=lambda key: payload(key) if disk_format[key] == "raw"
                            else b"")
