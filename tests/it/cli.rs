@@ -1250,3 +1250,21 @@ async fn a_second_run_reuses_the_cached_token_and_no_cache_does_not() {
         );
     }
 }
+
+/// Piped (no terminal, no `COLUMNS`), a later page's longer cell is printed whole on its line.
+#[tokio::test]
+async fn a_piped_table_keeps_each_cell_on_one_line() {
+    let long = "a name much longer than any name of the first page";
+    let server = paged_server(vec![vec![image("i1", "short")], vec![image("i2", long)]]);
+    let base = server.base_url();
+    let (code, stdout, stderr) =
+        ims(&["--no-auth", "--endpoint", &base, "image", "list"], &[]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("| i2 ") && l.contains(long)),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 6, "{stdout}");
+}

@@ -622,7 +622,7 @@ fn width(text: &str) -> usize {
 }
 
 /// A bordered table whose column widths are set by its first rows, so that later rows can be
-/// printed as they arrive; a cell wider than its column wraps onto more lines.
+/// printed as they arrive; on a terminal a cell wider than its column wraps onto more lines.
 #[derive(Default)]
 struct Table {
     columns: Vec<Column>,
@@ -630,6 +630,9 @@ struct Table {
     widths: Vec<usize>,
     /// Rows of the current page, not yet printed.
     pending: Vec<Vec<String>>,
+    /// Whether a cell wider than its column wraps (on a terminal); otherwise it is printed
+    /// whole and pushes the rest of its line right, so that a pipe gets every cell on one line.
+    wrap: bool,
 }
 
 impl Table {
@@ -650,6 +653,7 @@ impl Table {
                     .max(1)
             })
             .collect();
+        self.wrap = max.is_some();
         let Some(max) = max else { return };
         let frame = 3 * self.columns.len() + 1;
         let available = max.saturating_sub(frame).max(self.columns.len() * 3);
@@ -692,7 +696,10 @@ impl Table {
         let pieces: Vec<Vec<String>> = cells
             .iter()
             .zip(&self.widths)
-            .map(|(cell, w)| wrap(cell, *w))
+            .map(|(cell, w)| match self.wrap {
+                true => wrap(cell, *w),
+                false => vec![cell.clone()],
+            })
             .collect();
         let height = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
         (0..height)
@@ -747,7 +754,10 @@ mod tests {
 
     #[test]
     fn the_quick_byte_test_misses_no_unsafe_character() {
-        for c in (0..=0x10ffff).filter_map(char::from_u32).filter(|c| is_unsafe(*c)) {
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| is_unsafe(*c))
+        {
             assert!(may_hold_unsafe(&c.to_string()), "{c:?}");
         }
         assert!(!may_hold_unsafe("plain Überimage 東京 café"));
