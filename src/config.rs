@@ -422,6 +422,7 @@ impl ClientBuilder {
     /// | `token` | with `OS_AUTH_URL`: the token as it is, its catalog read from Keystone (`GET /v3/auth/tokens`) for the endpoint; without: sent as it is, the endpoint must be set | `OS_AUTH_TOKEN`, `OS_AUTH_URL` |
     /// | `admin_token` | the token sent as it is | `OS_AUTH_TOKEN`, an endpoint |
     /// | `aksk` | AK/SK signing | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_SECURITY_TOKEN` (temporary keys) |
+    /// | `none`, `noauth` | no credentials (a service that checks none) | an endpoint (`IMS_ENDPOINT`) |
     ///
     /// The domains: `OS_USER_DOMAIN_NAME`/`_ID`, `OS_PROJECT_DOMAIN_NAME`/`_ID`, or
     /// `OS_DEFAULT_DOMAIN_NAME`/`_ID` for both.
@@ -843,10 +844,13 @@ fn builder_from(settings: &Settings<'_>) -> Result<ClientBuilder, Error> {
             Auth::scoped_token(ScopedToken::new(auth_url, token, project_from(settings)?))
         }
         "aksk" => Auth::aksk(aksk_from(settings)?),
+        // keystoneauth's `none` (`noauth`): no credentials, for services that check none; the
+        // endpoint must be given.
+        "none" | "noauth" => Auth::None,
         other => {
             return Err(Error::config(format!(
                 "{} `{other}` is not supported (supported: password, v3password, \
-                 v3applicationcredential, token, v3token, admin_token, aksk; read from {})",
+                 v3applicationcredential, token, v3token, admin_token, aksk, none; read from {})",
                 settings.shown(Key::AuthType).join(" or "),
                 settings.origin
             )));

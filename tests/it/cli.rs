@@ -1268,3 +1268,36 @@ async fn a_piped_table_keeps_each_cell_on_one_line() {
     );
     assert_eq!(stdout.lines().count(), 6, "{stdout}");
 }
+
+/// `--os-cacert` and `--insecure` apply with `--no-auth` too (keystoneauth's `none`).
+#[tokio::test]
+async fn tls_flags_apply_without_credentials() {
+    let server = paged_server(vec![vec![image("t1", "over tls")]]);
+    let (https, _front) = crate::config::tls_front(server.addr(), false).await;
+    let ca = crate::config::tls_file("ca.pem");
+    let ca = ca.to_str().unwrap();
+    let list = ["image", "list", "-f", "value", "-c", "id"];
+    let run = |extra: Vec<&'static str>, ca: Option<String>| {
+        let https = https.clone();
+        async move {
+            let mut args: Vec<String> = vec!["--no-auth".into(), "--endpoint".into(), https];
+            if let Some(ca) = ca {
+                args.extend(["--os-cacert".to_string(), ca]);
+            }
+            args.extend(extra.iter().map(|s| s.to_string()));
+            args.extend(list.iter().map(|s| s.to_string()));
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            ims(&refs, &[]).await
+        }
+    };
+    let (code, stdout, stderr) = run(vec![], Some(ca.to_string())).await;
+    assert_eq!((code, stdout.as_str()), (0, "t1\n"), "{stderr}");
+    let (code, stdout, stderr) = run(vec![], None).await;
+    assert_ne!(
+        code, 0,
+        "the test CA is not trusted without --os-cacert: {stdout}"
+    );
+    assert!(stderr.contains("ims: "), "{stderr}");
+    let (code, stdout, stderr) = run(vec!["--insecure"], None).await;
+    assert_eq!((code, stdout.as_str()), (0, "t1\n"), "{stderr}");
+}

@@ -688,7 +688,7 @@ fn missing_application_credential_settings_are_named() {
             &[]
         )),
         "configuration error: OS_AUTH_TYPE `v3oidcpassword` is not supported (supported: \
-         password, v3password, v3applicationcredential, token, v3token, admin_token, aksk; read \
+         password, v3password, v3applicationcredential, token, v3token, admin_token, aksk, none; read \
          from the environment)"
     );
 }
@@ -918,7 +918,7 @@ async fn every_request_names_the_crate_in_its_user_agent() {
 
 // ---- TLS ----
 
-fn tls_file(name: &str) -> PathBuf {
+pub(crate) fn tls_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it/tls")
         .join(name)
@@ -929,7 +929,10 @@ fn tls_file(name: &str) -> PathBuf {
 /// so the fake cloud's Keystone and IMS answer over HTTPS. With `client_auth`, it requires a
 /// client certificate signed by the test CA. Returns its `https://` base URL; stops when the
 /// returned handle is dropped... by aborting its task.
-async fn tls_front(backend: std::net::SocketAddr, client_auth: bool) -> (String, AbortOnDrop) {
+pub(crate) async fn tls_front(
+    backend: std::net::SocketAddr,
+    client_auth: bool,
+) -> (String, AbortOnDrop) {
     use std::sync::Arc;
     use tokio_rustls::rustls;
     use tokio_rustls::rustls::pki_types::pem::PemObject;
@@ -981,7 +984,7 @@ async fn tls_front(backend: std::net::SocketAddr, client_auth: bool) -> (String,
 }
 
 /// Aborts the task when dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+pub(crate) struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

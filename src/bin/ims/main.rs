@@ -417,18 +417,6 @@ fn sort(
 /// without credentials for `--no-auth`.
 async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
     let flag = |name: &str| matches.get_one::<String>(name).cloned();
-    if matches.get_flag("no-auth") {
-        let endpoint = flag("endpoint")
-            .or_else(|| std::env::var("IMS_ENDPOINT").ok())
-            .ok_or_else(|| {
-                Failure::Usage("--no-auth needs --endpoint URL (or IMS_ENDPOINT)".into())
-            })?;
-        return Ok(Client::builder()
-            .endpoint(endpoint)
-            .user_agent(USER_AGENT)
-            .build()
-            .await?);
-    }
     let mut overrides: Vec<(&str, String)> = CONNECTION_FLAGS
         .iter()
         .filter_map(|(flag_name, var, _)| Some((*var, flag(flag_name)?)))
@@ -436,12 +424,24 @@ async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
     if matches.get_flag("insecure") {
         overrides.push(("OS_INSECURE", "true".into()));
     }
+    // `--no-auth` is keystoneauth's `none`: the other settings (endpoint, TLS) still apply,
+    // and no credentials of the environment or of a cloud are used.
+    let no_auth = matches.get_flag("no-auth");
+    if no_auth {
+        if flag("endpoint").is_none() && std::env::var("IMS_ENDPOINT").is_err() {
+            return Err(Failure::Usage(
+                "--no-auth needs --endpoint URL (or IMS_ENDPOINT)".into(),
+            ));
+        }
+        overrides.push(("OS_AUTH_TYPE", "none".into()));
+    }
     let lookup = |name: &str| {
         overrides
             .iter()
             .find(|(var, _)| *var == name)
             .map(|(_, value)| value.clone())
-            .or_else(|| std::env::var(name).ok())
+            // Without credentials, no cloud of clouds.yaml either.
+            .or_else(|| (!(no_auth && name == "OS_CLOUD")).then(|| std::env::var(name).ok())?)
     };
     let mut builder =
         ClientBuilder::from_vars(lookup, &ims::default_search_dirs())?.user_agent(USER_AGENT);
