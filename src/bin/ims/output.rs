@@ -341,7 +341,7 @@ impl Printer {
                     None => serde_json::to_value(item).map_err(Failure::encode)?,
                 };
                 let text = to_yaml(&Value::Array(vec![value]))?;
-                lines.push(text.trim_end().to_string());
+                lines.push(text.trim_end());
             }
             Format::Csv | Format::Value | Format::Table => {
                 let value = value.unwrap_or(Value::Null);
