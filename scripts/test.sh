@@ -65,6 +65,9 @@ set -e
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "\ncargo test: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 
+step "the tls-ring build (no aws-lc): scripts/check-tls-ring.sh"
+bash scripts/check-tls-ring.sh || status=1
+
 if [ "${SKIP_OPENSTACK:-}" != 1 ] && [ -f scripts/demo.sh ]; then
   # The README's first command, against the Glance started above (up.sh only re-checks it)
   # and with the `ims` that cargo test built: it must print a table row of a seeded image.

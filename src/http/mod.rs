@@ -147,6 +147,7 @@ impl Tls {
             return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".into());
         }
         // Building a client checks each certificate; the error is about these alone.
+        install_crypto_provider();
         reqwest::Client::builder()
             .tls_certs_only(certs.clone())
             .build()
@@ -166,6 +167,7 @@ impl Tls {
         pem.push(b'\n');
         pem.extend_from_slice(key_pem);
         let identity = reqwest::Identity::from_pem(&pem).map_err(|e| root_cause(&e))?;
+        install_crypto_provider();
         reqwest::Client::builder()
             .identity(identity.clone())
             .build()
@@ -241,12 +243,30 @@ pub fn http_client(timeouts: &Timeouts, limits: &Limits) -> reqwest::Result<reqw
     http_client_with(timeouts, limits, &HttpOptions::default())
 }
 
+#[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
+compile_error!(
+    "ims needs a TLS crypto provider: enable the `tls-aws-lc` (default) or `tls-ring` feature"
+);
+
+/// With `tls-ring` (and not `tls-aws-lc`, which reqwest uses on its own), makes ring the
+/// process's rustls crypto provider, unless the program installed one already; called before
+/// every `reqwest::Client` this crate builds. A `reqwest::Client` made elsewhere
+/// (`ClientBuilder::http_client`) needs one too: calling [`http_client`] once installs it.
+fn install_crypto_provider() {
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+    {
+        // Err only when a provider is installed already, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// As [`http_client`], with the TLS settings and `User-Agent` of `options`.
 pub fn http_client_with(
     timeouts: &Timeouts,
     limits: &Limits,
     options: &HttpOptions,
 ) -> reqwest::Result<reqwest::Client> {
+    install_crypto_provider();
     let mut builder = reqwest::Client::builder()
         .redirect(redirect::policy(limits.max_redirects))
         .user_agent(options.user_agent());
