@@ -288,40 +288,14 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     match (name, action) {
         ("image", "list") => {
             let builder = operations::list_images_apply(client.list_images(), args);
-            let builder = match sort(args)? {
-                Some((key, dir)) => {
-                    let builder = builder.sort_key(key);
-                    match dir {
-                        Some(dir) => builder.sort_dir(dir),
-                        None => builder,
-                    }
-                }
-                None => builder,
-            };
-            let builder = match page_size_for(args) {
-                Some(size) => builder.limit(size),
-                None => builder,
-            };
+            let builder = list_flags!(builder, args);
             list_printer(printer(args.get_flag("long")), args)?
                 .pages(builder.into_pages())
                 .await
         }
         ("cloudimage", "list") => {
             let builder = operations::list_cloud_images_apply(client.list_cloud_images(), args);
-            let builder = match sort(args)? {
-                Some((key, dir)) => {
-                    let builder = builder.sort_key(key);
-                    match dir {
-                        Some(dir) => builder.sort_dir(dir),
-                        None => builder,
-                    }
-                }
-                None => builder,
-            };
-            let builder = match page_size_for(args) {
-                Some(size) => builder.limit(size),
-                None => builder,
-            };
+            let builder = list_flags!(builder, args);
             list_printer(printer(args.get_flag("long")), args)?
                 .pages(builder.into_pages())
                 .await
@@ -348,6 +322,25 @@ async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     }
 }
 
+/// `--sort` and the page size `--limit` implies, on either list builder (their setters have
+/// the same names and types).
+macro_rules! list_flags {
+    ($builder:expr, $args:expr) => {{
+        let mut builder = $builder;
+        if let Some((key, dir)) = sort($args)? {
+            builder = builder.sort_key(key);
+            if let Some(dir) = dir {
+                builder = builder.sort_dir(dir);
+            }
+        }
+        match page_size_for($args) {
+            Some(size) => builder.limit(size),
+            None => builder,
+        }
+    }};
+}
+use list_flags;
+
 /// The printer of a list command: `--limit`, `--property` and the progress line.
 fn list_printer(printer: Printer, args: &ArgMatches) -> Result<Printer, Failure> {
     let properties = args
@@ -371,7 +364,8 @@ fn list_printer(printer: Printer, args: &ArgMatches) -> Result<Printer, Failure>
 /// With `--limit N` and no `--page-size`, pages of N (up to 1000, the largest page Glance
 /// gives by default), so a short listing takes one request.
 fn page_size_for(args: &ArgMatches) -> Option<i64> {
-    if args.contains_id("limit") && args.get_one::<i64>("limit").is_some() {
+    // `--page-size` (the API's `limit`) given: it wins.
+    if args.get_one::<i64>("limit").is_some() {
         return None;
     }
     let total = *args.get_one::<usize>("total")?;
