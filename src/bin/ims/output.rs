@@ -449,11 +449,7 @@ impl Lines {
 
     /// One line of compact JSON, written straight into the page's text.
     fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
-        let mut serializer = serde_json::Serializer::with_formatter(
-            &mut self.0,
-            SafeFormatter(serde_json::ser::CompactFormatter),
-        );
-        value.serialize(&mut serializer).map_err(Failure::encode)?;
+        write_json(&mut self.0, value, false)?;
         self.0.push(b'\n');
         Ok(())
     }
@@ -534,20 +530,24 @@ fn csv_line(cells: impl Iterator<Item = String>) -> String {
 /// itself; DEL, C1 and the bidirectional controls it writes raw).
 fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> Result<String, Failure> {
     let mut bytes = Vec::with_capacity(1024);
-    if pretty {
-        let mut serializer = serde_json::Serializer::with_formatter(
-            &mut bytes,
-            SafeFormatter(serde_json::ser::PrettyFormatter::new()),
-        );
-        value.serialize(&mut serializer).map_err(Failure::encode)?;
-    } else {
-        let mut serializer = serde_json::Serializer::with_formatter(
-            &mut bytes,
-            SafeFormatter(serde_json::ser::CompactFormatter),
-        );
-        value.serialize(&mut serializer).map_err(Failure::encode)?;
-    }
+    write_json(&mut bytes, value, pretty)?;
     String::from_utf8(bytes).map_err(|e| Failure::encode(e.to_string()))
+}
+
+/// Appends `value` as JSON (pretty or compact) to `out`, through [`SafeFormatter`].
+fn write_json<T: Serialize + ?Sized>(
+    out: &mut Vec<u8>,
+    value: &T,
+    pretty: bool,
+) -> Result<(), Failure> {
+    if pretty {
+        let formatter = SafeFormatter(serde_json::ser::PrettyFormatter::new());
+        value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+    } else {
+        let formatter = SafeFormatter(serde_json::ser::CompactFormatter);
+        value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+    }
+    .map_err(Failure::encode)
 }
 
 fn to_yaml(value: &Value) -> Result<String, Failure> {
