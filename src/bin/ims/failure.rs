@@ -78,7 +78,7 @@ impl fmt::Display for Failure {
         match self {
             Failure::Ims(error) if error.kind() == ErrorKind::Config => write!(
                 f,
-                "{error}\n(on the command line: --os-cloud NAME with clouds.yaml, or --endpoint URL \
+                "{error} (on the command line: --os-cloud NAME with clouds.yaml, or --endpoint URL \
                  with OS_AUTH_TOKEN or --no-auth; see `ims --help`)"
             ),
             Failure::Ims(error) => write!(f, "{error}"),

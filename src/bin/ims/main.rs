@@ -193,11 +193,7 @@ fn cli() -> Command {
 fn list_command(command: Command) -> Command {
     command
         .arg(
-            Arg::new("total")
-                .long("limit")
-                .value_name("N")
-                .value_parser(clap::value_parser!(usize))
-                .help("The most images to list in all (the page size is --page-size)."),
+            total_arg().help("The most images to list in all (the page size is --page-size)."),
         )
         .arg(
             Arg::new("sort")
@@ -221,6 +217,15 @@ fn list_command(command: Command) -> Command {
         )
 }
 
+/// `--limit N`: the most items a list prints (the id `total`: the spec's `limit` is the page
+/// size, `--page-size`).
+fn total_arg() -> Arg {
+    Arg::new("total")
+        .long("limit")
+        .value_name("N")
+        .value_parser(clap::value_parser!(usize))
+}
+
 /// `ims api <operation>`: every operation of the spec with every parameter.
 fn api_command() -> Command {
     let mut command = Command::new("api")
@@ -229,13 +234,7 @@ fn api_command() -> Command {
     for operation in operations::OPERATIONS {
         let mut sub = (operation.args)(Command::new(operation.command));
         if operation.paged {
-            sub = sub.arg(
-                Arg::new("total")
-                    .long("limit")
-                    .value_name("N")
-                    .value_parser(clap::value_parser!(usize))
-                    .help("The most items to list in all."),
-            );
+            sub = sub.arg(total_arg().help("The most items to list in all."));
         }
         command = command.subcommand(sub);
     }
@@ -421,12 +420,9 @@ async fn connect(matches: &ArgMatches) -> Result<Client, Failure> {
     // `--no-auth` is keystoneauth's `none`: the other settings (endpoint, TLS) still apply,
     // and no credentials of the environment or of a cloud are used.
     let no_auth = matches.get_flag("no-auth");
+    // Without an endpoint, the builder's own error names IMS_ENDPOINT (and `Failure` adds
+    // `--endpoint`).
     if no_auth {
-        if flag("endpoint").is_none() && std::env::var("IMS_ENDPOINT").is_err() {
-            return Err(Failure::Usage(
-                "--no-auth needs --endpoint URL (or IMS_ENDPOINT)".into(),
-            ));
-        }
         overrides.push(("OS_AUTH_TYPE", "none".into()));
     }
     let lookup = |name: &str| {
