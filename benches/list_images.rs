@@ -766,14 +766,7 @@ async fn fetch_bodies_counted(
     let mut total = 0;
     let mut bodies = Vec::new();
     loop {
-        let body = http
-            .get(&url)
-            .header("Accept", "application/json")
-            .send()
-            .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
+        let body = get_page(&http, &url).await?;
         total += body.len();
         let next = next_link_of(&body).map(|link| format!("{base}{link}"));
         if keep {
@@ -784,6 +777,18 @@ async fn fetch_bodies_counted(
             None => return Ok((total, bodies)),
         }
     }
+}
+
+/// One page's body with plain reqwest, as JSON; an error status is an error.
+async fn get_page(http: &reqwest::Client, url: &str) -> Result<bytes::Bytes, BoxError> {
+    Ok(http
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?)
 }
 
 async fn fetch_bodies(base: &str, limit: usize) -> Result<(usize, Vec<bytes::Bytes>), BoxError> {
@@ -799,14 +804,7 @@ async fn naive(base: &str, limit: usize) -> Result<Outcome, BoxError> {
         ..Outcome::default()
     };
     loop {
-        let body = http
-            .get(&url)
-            .header("Accept", "application/json")
-            .send()
-            .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
+        let body = get_page(&http, &url).await?;
         let page: serde_json::Value = serde_json::from_slice(&body)?;
         let images = page["images"].as_array().ok_or("a page without images")?;
         *outcome.images.as_mut().expect("set above") += images.len();
